@@ -1,0 +1,40 @@
+# fwc: the two commands the README names are `make example` (compile the
+# bundled example tree) and `make test` (every test, kernel lab included).
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+
+.PHONY: setup build example test unit lab update vet fmt-check fuzz check
+
+setup:
+	./scripts/setup
+
+build:
+	$(GO) build -o bin/fwc ./cmd/fwc
+
+example: setup build
+	./bin/fwc lint example
+	./bin/fwc compile --node pve1 example
+
+test: setup fmt-check vet unit lab
+
+unit:
+	$(GO) test ./...
+
+lab:
+	$(GO) test -count=1 ./lab/... -v -run 'Lab|Kernel' 2>&1 | tee /tmp/fwc-lab.log | grep -E '^(lab |--- FAIL|FAIL|ok )' || true
+	@grep -q '^FAIL' /tmp/fwc-lab.log && exit 1 || true
+
+update:
+	$(GO) test ./cmd/fwc ./grammar ./macros -update
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+fuzz:
+	$(GO) test ./grammar -run '^$$' -fuzz FuzzParse -fuzztime 60s
+	$(GO) test ./lower -run '^$$' -fuzz FuzzLower -fuzztime 60s
+
+check: fmt-check vet test

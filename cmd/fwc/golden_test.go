@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/pipeline"
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the out/ sections of the golden files")
+
+// goldenOutputs is the closed set of output sections a case may have.
+var goldenOutputs = []string{"out/ir", "out/lint", "out/nft", "out/stderr"}
+
+// TestGolden runs every testdata/golden case: the input files are written
+// to a temporary tree, `fwc lint` and `fwc compile` run on it in-process,
+// and their outputs are compared with the out/ sections. Cases under
+// golden/ir also dump the IR. An empty output means the section is absent.
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/golden/*/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files found: %v", err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(file, "../../testdata/golden/"), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			runGolden(t, file)
+		})
+	}
+}
+
+func runGolden(t *testing.T, file string) {
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var inputs []txtar.File
+	for _, f := range ar.Files {
+		if strings.HasPrefix(f.Name, "out/") {
+			if !contains(goldenOutputs, f.Name) {
+				t.Fatalf("unexpected txtar entry %q (outputs are %v)", f.Name, goldenOutputs)
+			}
+			continue
+		}
+		inputs = append(inputs, f)
+		path := filepath.Join(dir, f.Name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flags := caseFlags(ar.Comment)
+	got := map[string]string{}
+	var stdout, stderr bytes.Buffer
+	Main(append(append([]string{"lint"}, flags...), dir), &stdout, &stderr)
+	got["out/lint"] = clean(stdout.String(), dir)
+	stdout.Reset()
+	stderr.Reset()
+	Main(append(append([]string{"compile"}, flags...), dir), &stdout, &stderr)
+	got["out/nft"] = stdout.String()
+	if strings.Contains(stderr.String(), "nothing written") {
+		got["out/stderr"] = clean(stderr.String(), dir)
+	}
+	if strings.HasPrefix(filepath.Base(filepath.Dir(file)), "ir") {
+		rs, _, err := pipeline.Load(dir, pipeline.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["out/ir"] = clean(ir.Dump(rs), dir)
+	}
+	if *update {
+		writeGolden(t, file, ar.Comment, inputs, got)
+		return
+	}
+	for _, name := range goldenOutputs {
+		want := ""
+		for _, f := range ar.Files {
+			if f.Name == name {
+				want = string(f.Data)
+			}
+		}
+		if diff := cmp.Diff(want, got[name]); diff != "" {
+			t.Errorf("%s differed (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+// caseFlags reads an optional "flags: ..." line from the archive comment.
+func caseFlags(comment []byte) []string {
+	for _, line := range strings.Split(string(comment), "\n") {
+		if rest, ok := strings.CutPrefix(line, "flags:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return nil
+}
+
+// clean makes paths relative to the case's tree.
+func clean(s, dir string) string { return strings.ReplaceAll(s, dir+string(filepath.Separator), "") }
+
+func writeGolden(t *testing.T, file string, comment []byte, inputs []txtar.File, got map[string]string) {
+	ar := &txtar.Archive{Comment: comment, Files: inputs}
+	names := make([]string, 0, len(got))
+	for n := range got {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if got[n] != "" {
+			ar.Files = append(ar.Files, txtar.File{Name: n, Data: []byte(got[n])})
+		}
+	}
+	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,229 @@
+package lower
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/fwc-project/fwc/grammar"
+	"github.com/fwc-project/fwc/ir"
+)
+
+// optionSet holds the options of one file after the last-one-wins rule,
+// keyed by lower-case key, so the typed readers below can look them up.
+type optionSet struct {
+	byKey map[string]*grammar.Option
+	d     *ir.Diags
+}
+
+// collectOptions indexes a file's options, warning about keys the file kind
+// does not know and about repeated keys (PVE keeps the last one).
+func collectOptions(f *grammar.File, known []string, d *ir.Diags) optionSet {
+	s := optionSet{byKey: map[string]*grammar.Option{}, d: d}
+	if f == nil {
+		return s
+	}
+	for _, o := range f.Options {
+		key := strings.ToLower(o.Key)
+		if !contains(known, key) {
+			d.Warnf(o.Pos, "unknown-option", "unknown option %q for a %s file", o.Key, f.Kind)
+			continue
+		}
+		if prev, ok := s.byKey[key]; ok {
+			w := ir.Diagnostic{Pos: o.Pos, Severity: ir.Warning, Code: "duplicate-option",
+				Message: "option " + strconv.Quote(key) + " set twice; the last value wins",
+				Related: []ir.Related{{Pos: prev.Pos, Message: "first set here"}}}
+			*d = append(*d, w)
+		}
+		s.byKey[key] = o
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// boolean reads a 0/1 option (NFT's true/false/yes/no/on/off are accepted too).
+func (s optionSet) boolean(key string, def bool) bool {
+	o := s.byKey[key]
+	if o == nil {
+		return def
+	}
+	switch strings.ToLower(o.Value) {
+	case "1", "true", "yes", "on":
+		return true
+	case "0", "false", "no", "off":
+		return false
+	}
+	s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants 0 or 1, got %q", key, o.Value)
+	return def
+}
+
+// integer reads a non-negative decimal option.
+func (s optionSet) integer(key string, def int) int {
+	o := s.byKey[key]
+	if o == nil {
+		return def
+	}
+	n, err := strconv.Atoi(o.Value)
+	if err != nil || n < 0 {
+		s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants a non-negative integer, got %q", key, o.Value)
+		return def
+	}
+	return n
+}
+
+// policy reads ACCEPT, DROP or REJECT (any case).
+func (s optionSet) policy(key string, def ir.Verdict, allowReject bool) (ir.Verdict, ir.Pos) {
+	o := s.byKey[key]
+	if o == nil {
+		return def, ir.Pos{}
+	}
+	switch strings.ToUpper(o.Value) {
+	case "ACCEPT":
+		return ir.Accept, o.Pos
+	case "DROP":
+		return ir.Drop, o.Pos
+	case "REJECT":
+		if allowReject {
+			return ir.Reject, o.Pos
+		}
+	}
+	want := "ACCEPT, DROP or REJECT"
+	if !allowReject {
+		want = "ACCEPT or DROP"
+	}
+	s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants %s, got %q", key, want, o.Value)
+	return def, ir.Pos{}
+}
+
+// logLevel reads a log level word; an empty value means nolog.
+func (s optionSet) logLevel(key string) ir.LogLevel {
+	o := s.byKey[key]
+	if o == nil {
+		return ir.NoLog
+	}
+	l, ok := parseLogLevel(o.Value)
+	if !ok {
+		s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants a log level (%s), got %q", key, logLevelWords, o.Value)
+	}
+	return l
+}
+
+const logLevelWords = "emerg, alert, crit, err, warning, notice, info, debug, nolog"
+
+func parseLogLevel(v string) (ir.LogLevel, bool) {
+	switch v {
+	case "", "nolog":
+		return ir.NoLog, true
+	case "warn":
+		return ir.Warn, true
+	}
+	for l := ir.Emerg; l <= ir.Debug; l++ {
+		if l.String() == v {
+			return l, true
+		}
+	}
+	return ir.NoLog, false
+}
+
+// The option keys each file kind knows (pve-format.md §3).
+var (
+	clusterOptions = []string{"enable", "ebtables", "policy_in", "policy_out", "policy_forward", "log_ratelimit"}
+	hostOptions    = []string{"enable", "nftables", "log_level_in", "log_level_out", "log_level_forward",
+		"tcp_flags_log_level", "smurf_log_level", "nosmurfs", "tcpflags", "ndp",
+		"nf_conntrack_allow_invalid", "nf_conntrack_helpers", "nf_conntrack_max",
+		"nf_conntrack_tcp_timeout_established", "nf_conntrack_tcp_timeout_syn_recv",
+		"protection_synflood", "protection_synflood_rate", "protection_synflood_burst",
+		"protection_limit", "log_nf_conntrack"}
+	guestOptions = []string{"enable", "policy_in", "policy_out", "log_level_in", "log_level_out",
+		"macfilter", "ipfilter", "dhcp", "ndp", "radv", "ips", "ips_queues", "layer2_protocols"}
+	vnetOptions = []string{"enable", "policy_forward", "log_level_forward"}
+)
+
+// conntrackHelpers are the helpers PVE and NFT know (pve-format.md §9.5).
+var conntrackHelpers = []string{"amanda", "ftp", "irc", "netbios-ns", "pptp", "sane", "sip", "snmp", "tftp"}
+
+// helpers reads nf_conntrack_helpers: a comma list of known helper names.
+func (s optionSet) helpers() []string {
+	o := s.byKey["nf_conntrack_helpers"]
+	if o == nil || strings.TrimSpace(o.Value) == "" {
+		return nil
+	}
+	var out []string
+	for _, h := range strings.Split(strings.ToLower(o.Value), ",") {
+		h = strings.TrimSpace(h)
+		if !contains(conntrackHelpers, h) {
+			s.d.Errorf(o.ValuePos, "invalid-option-value", "unknown conntrack helper %q (known: %s)", h, strings.Join(conntrackHelpers, ", "))
+			continue
+		}
+		if !contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// rateLimit reads log_ratelimit: "[enable=]0|1[,burst=N][,rate=N/unit]".
+// Absent means enabled at 1/second with burst 5.
+func (s optionSet) rateLimit() ir.RateLimit {
+	rl := ir.RateLimit{Enabled: true, Rate: 1, Unit: "second", Burst: 5}
+	o := s.byKey["log_ratelimit"]
+	if o == nil {
+		return rl
+	}
+	bad := func(format string, args ...any) ir.RateLimit {
+		s.d.Errorf(o.ValuePos, "invalid-option-value", "log_ratelimit: "+format, args...)
+		return ir.RateLimit{Enabled: true, Rate: 1, Unit: "second", Burst: 5}
+	}
+	for i, part := range strings.Split(o.Value, ",") {
+		key, val, hasKey := strings.Cut(part, "=")
+		if !hasKey {
+			if i != 0 {
+				return bad("%q is not key=value", part)
+			}
+			key, val = "enable", part
+		}
+		switch strings.TrimSpace(key) {
+		case "enable":
+			switch strings.ToLower(strings.TrimSpace(val)) {
+			case "1", "true", "yes", "on":
+				rl.Enabled = true
+			case "0", "false", "no", "off":
+				rl.Enabled = false
+			default:
+				return bad("enable wants 0 or 1, got %q", val)
+			}
+		case "burst":
+			n, err := strconv.Atoi(strings.TrimSpace(val))
+			if err != nil || n < 0 {
+				return bad("burst wants a non-negative integer, got %q", val)
+			}
+			rl.Burst = n
+		case "rate":
+			num, unit, _ := strings.Cut(strings.TrimSpace(val), "/")
+			n, err := strconv.Atoi(num)
+			if err != nil || n < 1 {
+				return bad("rate wants N/second|minute|hour|day with N >= 1, got %q", val)
+			}
+			switch unit {
+			case "", "sec":
+				unit = "second"
+			case "min":
+				unit = "minute"
+			case "second", "minute", "hour", "day":
+			default:
+				return bad("rate unit must be second, minute, hour or day, got %q", unit)
+			}
+			rl.Rate, rl.Unit = n, unit
+		default:
+			return bad("unknown key %q (want enable, rate, burst)", key)
+		}
+	}
+	return rl
+}

@@ -1,0 +1,271 @@
+package lower
+
+import (
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"github.com/fwc-project/fwc/grammar"
+	"github.com/fwc-project/fwc/ir"
+)
+
+// namePattern is PVE's pattern for group, IP set and alias names.
+var namePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]+$`)
+
+// alias is one [ALIASES] entry.
+type alias struct {
+	def    *grammar.Alias
+	prefix netip.Prefix
+	used   bool
+}
+
+// ipset is one [IPSET] section with its checked entries.
+type ipset struct {
+	def     *grammar.IPSet
+	name    string // scoped: dc/x or guest-100/x
+	entries []setEntry
+	used    bool
+}
+
+type setEntry struct {
+	pos ir.Pos
+	ir.SetEntry
+}
+
+// scope holds the aliases and IP sets of one file: the datacenter
+// (cluster.fw) or one guest. Names are keyed in lower case: PVE lowercases
+// definitions, and fwc resolves references case-insensitively (warning when
+// the case differs).
+type scope struct {
+	label   string // "dc" or "guest-<vmid>"
+	aliases map[string]*alias
+	sets    map[string]*ipset
+	order   []string // set keys in definition order
+}
+
+func newScope(label string) *scope {
+	return &scope{label: label, aliases: map[string]*alias{}, sets: map[string]*ipset{}}
+}
+
+// addAliases checks and records a file's [ALIASES] lines.
+func (s *scope) addAliases(f *grammar.File, d *ir.Diags) {
+	for _, a := range f.Aliases {
+		if !validName(a.Name, 64) {
+			d.Errorf(a.Pos, "invalid-name", "invalid alias name %q (letters, digits, '-' and '_', starting with a letter, 2 to 64 characters)", a.Name)
+			continue
+		}
+		p, ok := parseCIDR(a.Addr)
+		if !ok {
+			d.Errorf(a.AddrPos, "invalid-address", "alias %q: %q is not an IP address or CIDR", a.Name, a.Addr)
+			continue
+		}
+		if p.Masked() != p {
+			d.Warnf(a.AddrPos, "host-bits", "alias %q: %s has host bits set; it stands for the network %s", a.Name, a.Addr, p.Masked())
+			p = p.Masked()
+		}
+		key := strings.ToLower(a.Name)
+		if prev, ok := s.aliases[key]; ok {
+			*d = append(*d, ir.Diagnostic{Pos: a.Pos, Severity: ir.Error, Code: "duplicate-name",
+				Message: "alias " + quote(a.Name) + " is defined twice",
+				Related: []ir.Related{{Pos: prev.def.Pos, Message: "first defined here"}}})
+			continue
+		}
+		s.aliases[key] = &alias{def: a, prefix: p}
+	}
+}
+
+// addSets checks and records a file's [IPSET] sections. Alias references in
+// entries resolve in this scope first, then in dc (for guest scopes).
+func (s *scope) addSets(f *grammar.File, dc *scope, d *ir.Diags) {
+	for _, set := range f.IPSets {
+		if !validName(set.Name, 64) {
+			d.Errorf(set.NamePos, "invalid-name", "invalid IP set name %q (letters, digits, '-' and '_', starting with a letter, 2 to 64 characters)", set.Name)
+			continue
+		}
+		key := strings.ToLower(set.Name)
+		if prev, ok := s.sets[key]; ok {
+			*d = append(*d, ir.Diagnostic{Pos: set.Pos, Severity: ir.Error, Code: "duplicate-name",
+				Message: "IP set " + quote(set.Name) + " is defined twice",
+				Related: []ir.Related{{Pos: prev.def.Pos, Message: "first defined here"}}})
+			continue
+		}
+		is := &ipset{def: set, name: s.label + "/" + key}
+		for _, e := range set.Entries {
+			if se, ok := s.setEntry(set.Name, e, dc, d); ok {
+				is.entries = append(is.entries, se)
+			}
+		}
+		checkOverlaps(set.Name, is.entries, d)
+		s.sets[key] = is
+		s.order = append(s.order, key)
+	}
+}
+
+// setEntry checks one IP set line: an address, a CIDR or an alias.
+func (s *scope) setEntry(setName string, e *grammar.IPSetEntry, dc *scope, d *ir.Diags) (setEntry, bool) {
+	p, ok := parseCIDR(e.Addr)
+	if !ok {
+		if !aliasRef.MatchString(e.Addr) {
+			d.Errorf(e.AddrPos, "invalid-address", "IP set %q: %q is not an IP address, CIDR or alias name", setName, e.Addr)
+			return setEntry{}, false
+		}
+		a := resolveAlias(e.Addr, e.AddrPos, s, dc, d)
+		if a == nil {
+			return setEntry{}, false
+		}
+		p = a.prefix
+	}
+	if p.Bits() == 0 {
+		d.Errorf(e.AddrPos, "invalid-address", "IP set %q: a zero prefix is not allowed in IP set entries", setName)
+		return setEntry{}, false
+	}
+	if p.Masked() != p {
+		d.Warnf(e.AddrPos, "host-bits", "IP set %q: %s has host bits set; using %s", setName, e.Addr, p.Masked())
+		p = p.Masked()
+	}
+	return setEntry{pos: e.Pos, SetEntry: ir.SetEntry{Prefix: p, NoMatch: e.NoMatch}}, true
+}
+
+// checkOverlaps warns about entries that repeat or sit inside another entry
+// of the same kind; they change nothing and usually hide a typo.
+func checkOverlaps(setName string, es []setEntry, d *ir.Diags) {
+	for i, e := range es {
+		for _, f := range es[:i] {
+			if e.NoMatch != f.NoMatch || !f.Prefix.Overlaps(e.Prefix) || f.Prefix.Bits() > e.Prefix.Bits() {
+				continue
+			}
+			code, msg := "ipset-overlap", "IP set "+quote(setName)+": "+e.Prefix.String()+" lies inside "+f.Prefix.String()
+			if f.Prefix == e.Prefix {
+				code, msg = "duplicate-ipset-entry", "IP set "+quote(setName)+": duplicate entry "+e.Prefix.String()
+			}
+			*d = append(*d, ir.Diagnostic{Pos: e.pos, Severity: ir.Warning, Code: code, Message: msg,
+				Related: []ir.Related{{Pos: f.pos, Message: "covered by this entry"}}})
+			break
+		}
+	}
+}
+
+// irSet renders a set with its final, longest-match content.
+func (is *ipset) irSet(extra []ir.SetEntry) ir.Set {
+	var v4, v6 []ir.SetEntry
+	for _, e := range is.entries {
+		if e.Prefix.Addr().Is4() {
+			v4 = append(v4, e.SetEntry)
+		} else {
+			v6 = append(v6, e.SetEntry)
+		}
+	}
+	for _, e := range extra {
+		if e.Prefix.Addr().Is4() {
+			v4 = append(v4, e)
+		} else {
+			v6 = append(v6, e)
+		}
+	}
+	pos, comment := ir.Pos{}, ""
+	if is.def != nil {
+		pos, comment = is.def.Pos, is.def.Comment
+	}
+	return ir.Set{Pos: pos, Name: is.name, Comment: comment, V4: ir.LongestMatch(v4), V6: ir.LongestMatch(v6)}
+}
+
+// aliasRef matches an alias reference with an optional scope.
+var aliasRef = regexp.MustCompile(`^(?i:(dc|guest)/)?[A-Za-z][A-Za-z0-9_-]+$`)
+
+// resolveAlias looks an alias reference up: guest/x in the guest scope only,
+// dc/x in dc only, a bare name in the guest scope first, then dc.
+func resolveAlias(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *alias {
+	scopeName, name, scoped := strings.Cut(ref, "/")
+	if !scoped {
+		name = scopeName
+	}
+	var search []*scope
+	switch {
+	case !scoped:
+		search = []*scope{guest, dc}
+	case strings.EqualFold(scopeName, "dc"):
+		search = []*scope{dc}
+	default:
+		search = []*scope{guest}
+	}
+	for _, s := range search {
+		if s == nil {
+			continue
+		}
+		if a, ok := s.aliases[strings.ToLower(name)]; ok {
+			a.used = true
+			return a
+		}
+	}
+	d.Errorf(pos, "unknown-alias", "no such alias %q%s", ref, scopeHint(scoped && guest == nil && !strings.EqualFold(scopeName, "dc")))
+	return nil
+}
+
+// resolveSet looks an IP set reference (without its '+') up, with the same
+// scope rules as aliases.
+func resolveSet(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *ipset {
+	scopeName, name, scoped := strings.Cut(ref, "/")
+	if !scoped {
+		name = scopeName
+	}
+	var search []*scope
+	switch {
+	case !scoped:
+		search = []*scope{guest, dc}
+	case strings.EqualFold(scopeName, "dc"):
+		search = []*scope{dc}
+	case strings.EqualFold(scopeName, "guest"):
+		search = []*scope{guest}
+	case strings.EqualFold(scopeName, "sdn"):
+		d.Errorf(pos, "unsupported", "SDN IP sets (+sdn/...) come from the SDN configuration, which fwc does not read")
+		return nil
+	default:
+		d.Errorf(pos, "invalid-name", "invalid IP set reference %q (scopes are dc/, guest/ and sdn/)", "+"+ref)
+		return nil
+	}
+	for _, s := range search {
+		if s == nil {
+			continue
+		}
+		if is, ok := s.sets[strings.ToLower(name)]; ok {
+			if is.def != nil && is.def.Name != name {
+				d.Warnf(pos, "name-case", "IP set reference %q differs in case from its definition %q (PVE would not resolve it)", "+"+ref, is.def.Name)
+			}
+			is.used = true
+			return is
+		}
+	}
+	d.Errorf(pos, "unknown-ipset", "no such IP set %q%s", "+"+ref, scopeHint(scoped && guest == nil && strings.EqualFold(scopeName, "guest")))
+	return nil
+}
+
+func scopeHint(guestScopeOutsideGuest bool) string {
+	if guestScopeOutsideGuest {
+		return " (guest/ references only resolve in guest rules)"
+	}
+	return ""
+}
+
+func validName(s string, max int) bool {
+	return len(s) <= max && namePattern.MatchString(s)
+}
+
+// parseCIDR parses an address or CIDR; a bare address gets its full length.
+func parseCIDR(s string) (netip.Prefix, bool) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil || p.Addr().Zone() != "" {
+			return netip.Prefix{}, false
+		}
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits())
+		return p, p.IsValid()
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Prefix{}, false
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), true
+}
+
+func quote(s string) string { return `"` + s + `"` }

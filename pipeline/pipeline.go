@@ -1,0 +1,130 @@
+// Package pipeline wires fwc's stages together: read a tree, parse its
+// files, lower them to the IR, and emit. It is the one place the commands
+// and the kernel lab share, so both compile exactly the same way.
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+
+	"github.com/fwc-project/fwc/emit/nft"
+	"github.com/fwc-project/fwc/grammar"
+	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/lower"
+	"github.com/fwc-project/fwc/tree"
+)
+
+// Options are the settings shared by compile, lint and explain.
+type Options struct {
+	Node         string
+	LocalNetwork []netip.Prefix
+	// KeepGoing is PVE's error model: a bad line, rule or entry is skipped
+	// with a warning and the rest compiles.
+	KeepGoing bool
+}
+
+// Load reads the tree at root and lowers the chosen node. err is for I/O
+// failures only; problems with the input are diagnostics.
+func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
+	t, diags, err := tree.Read(root, o.Node)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := lower.Config{Node: t.Node}
+	c.Cluster = parse(t.Cluster, &diags)
+	c.Host = parse(t.Host, &diags)
+	for _, g := range t.Guests {
+		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: parse(g.FW, &diags)})
+	}
+	for _, v := range t.VNets {
+		c.VNets = append(c.VNets, parse(v, &diags))
+	}
+	rs, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
+	diags = append(diags, ld...)
+	return rs, finish(diags, o.KeepGoing), nil
+}
+
+func parse(s *tree.Source, d *ir.Diags) *grammar.File {
+	if s == nil {
+		return nil
+	}
+	f, pd := grammar.Parse(s.Path, s.Kind, s.Data)
+	*d = append(*d, pd...)
+	return f
+}
+
+// finish sorts diagnostics and, with keep-going, turns errors into
+// warnings: every error left its item out, and keep-going means compiling
+// the rest.
+func finish(ds ir.Diags, keepGoing bool) ir.Diags {
+	if keepGoing {
+		for i := range ds {
+			if ds[i].Severity == ir.Error {
+				ds[i].Severity = ir.Warning
+			}
+		}
+	}
+	ds.Sort()
+	return ds
+}
+
+// ErrDiagnostics reports that the input had errors, so nothing was emitted.
+var ErrDiagnostics = errors.New("configuration has errors")
+
+// CompileNFT loads the tree and emits the nft script. With errors in the
+// input it returns the diagnostics and ErrDiagnostics, and no script.
+func CompileNFT(root string, o Options, eo nft.Options) ([]byte, ir.Diags, error) {
+	rs, diags, err := Load(root, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if diags.HasErrors() {
+		return nil, diags, ErrDiagnostics
+	}
+	var buf bytes.Buffer
+	if err := nft.Emit(&buf, rs, eo); err != nil {
+		return nil, diags, fmt.Errorf("emitting nft: %w", err)
+	}
+	return buf.Bytes(), diags, nil
+}
+
+// Compile is the lab's view of the compiler: the nft script for a node, or
+// an error that includes every diagnostic.
+func Compile(root, node string) ([]byte, error) {
+	out, diags, err := CompileNFT(root, Options{Node: node}, nft.Options{})
+	if errors.Is(err, ErrDiagnostics) {
+		var msg bytes.Buffer
+		for _, d := range diags {
+			fmt.Fprintln(&msg, d)
+		}
+		return nil, fmt.Errorf("%w:\n%s", err, msg.String())
+	}
+	return out, err
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so a reader sees the old or the new content,
+// never a partial file.
+func WriteFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fwc-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
