@@ -134,7 +134,11 @@ func Dump(rs *Ruleset) string {
 	rules(1, "out", h.Out)
 	rules(1, "forward", h.Forward)
 	for _, g := range rs.Groups {
-		p(0, "group %s # %s", g.Name, g.Comment)
+		if g.Comment != "" {
+			p(0, "group %s # %s", g.Name, g.Comment)
+		} else {
+			p(0, "group %s", g.Name)
+		}
 		rules(1, "in", g.In)
 		rules(1, "out", g.Out)
 		rules(1, "forward", g.Forward)
