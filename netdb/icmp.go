@@ -14,7 +14,7 @@ type icmpName struct {
 func typ(t uint8) ir.ICMPType                  { return ir.ICMPType{Type: t} }
 func typCode(t, c uint8) ir.ICMPType           { return ir.ICMPType{Type: t, Code: c, HasCode: true} }
 func pveName(n string, t ir.ICMPType) icmpName { return icmpName{n, t, true} }
-func nftName(n string, t ir.ICMPType) icmpName { return icmpName{n, t, false} }
+func cfgName(n string, t ir.ICMPType) icmpName { return icmpName{n, t, false} }
 
 // icmpNames are the IPv4 names: iptables' list as PVE accepts it, then the
 // two nftables keywords iptables lacks. "any" is PVE's too but is not a
@@ -56,8 +56,8 @@ var icmpNames = []icmpName{
 	pveName("timestamp-reply", typ(14)),
 	pveName("address-mask-request", typ(17)),
 	pveName("address-mask-reply", typ(18)),
-	nftName("info-request", typ(15)),
-	nftName("info-reply", typ(16)),
+	cfgName("info-request", typ(15)),
+	cfgName("info-reply", typ(16)),
 }
 
 // icmpv6Names are the ICMPv6 names: ip6tables' list as PVE accepts it
@@ -88,19 +88,19 @@ var icmpv6Names = []icmpName{
 	pveName("neighbor-advertisement", typ(136)),
 	pveName("neighbour-advertisement", typ(136)),
 	pveName("redirect", typ(137)),
-	nftName("mld-listener-query", typ(130)),
-	nftName("mld-listener-report", typ(131)),
-	nftName("mld-listener-done", typ(132)),
-	nftName("mld-listener-reduction", typ(132)),
-	nftName("nd-router-solicit", typ(133)),
-	nftName("nd-router-advert", typ(134)),
-	nftName("nd-neighbor-solicit", typ(135)),
-	nftName("nd-neighbor-advert", typ(136)),
-	nftName("nd-redirect", typ(137)),
-	nftName("router-renumbering", typ(138)),
-	nftName("ind-neighbor-solicit", typ(141)),
-	nftName("ind-neighbor-advert", typ(142)),
-	nftName("mld2-listener-report", typ(143)),
+	cfgName("mld-listener-query", typ(130)),
+	cfgName("mld-listener-report", typ(131)),
+	cfgName("mld-listener-done", typ(132)),
+	cfgName("mld-listener-reduction", typ(132)),
+	cfgName("nd-router-solicit", typ(133)),
+	cfgName("nd-router-advert", typ(134)),
+	cfgName("nd-neighbor-solicit", typ(135)),
+	cfgName("nd-neighbor-advert", typ(136)),
+	cfgName("nd-redirect", typ(137)),
+	cfgName("router-renumbering", typ(138)),
+	cfgName("ind-neighbor-solicit", typ(141)),
+	cfgName("ind-neighbor-advert", typ(142)),
+	cfgName("mld2-listener-report", typ(143)),
 }
 
 // nftKeywords are nftables' icmp_type and icmpv6_type symbols, by type.
