@@ -62,5 +62,6 @@ var Checks = []Check{
 	{"invalid-port", ir.Error, "a bad port, range or service name, or ports on a protocol without ports"},
 	{"invalid-icmp-type", ir.Error, "an ICMP type that does not exist for the protocol, or used without it"},
 	{"invalid-log-level", ir.Error, "a -log level that is not a syslog level word"},
+	{"shadowed-rule", ir.Warning, "a rule that can never match because an earlier rule has the same match"},
 	{"reject-degrades", ir.Note, "REJECT towards a guest rejects frames unicast to its MAC; flooded frames and host traffic are dropped"},
 }

@@ -79,6 +79,9 @@ func Lower(c Config, o Options) (*ir.Ruleset, ir.Diags) {
 	}
 	slices.SortFunc(rs.Groups, func(a, b ir.Group) int { return strings.Compare(a.Name, b.Name) })
 	l.warnUnused(c)
+	for _, list := range ruleLists(rs) {
+		l.warnShadowed(*list)
+	}
 	return rs, l.d
 }
 

@@ -10,18 +10,20 @@ import (
 	"github.com/fwc-project/fwc/ir"
 )
 
+func pr(lo, hi uint16) ir.PortRange { return ir.PortRange{Lo: lo, Hi: hi} }
+
 func TestParsePorts(t *testing.T) {
 	tests := []struct {
 		in   string
 		want []ir.PortRange
 		err  string
 	}{
-		{"22", []ir.PortRange{{22, 22}}, ""},
-		{"80,443,8000:8080", []ir.PortRange{{80, 80}, {443, 443}, {8000, 8080}}, ""},
-		{"443,80,81", []ir.PortRange{{80, 81}, {443, 443}}, ""},
-		{"ssh,domain", []ir.PortRange{{22, 22}, {53, 53}}, ""},
-		{"ssh:80", []ir.PortRange{{22, 80}}, ""},
-		{"0:65535", []ir.PortRange{{0, 65535}}, ""},
+		{"22", []ir.PortRange{pr(22, 22)}, ""},
+		{"80,443,8000:8080", []ir.PortRange{pr(80, 80), pr(443, 443), pr(8000, 8080)}, ""},
+		{"443,80,81", []ir.PortRange{pr(80, 81), pr(443, 443)}, ""},
+		{"ssh,domain", []ir.PortRange{pr(22, 22), pr(53, 53)}, ""},
+		{"ssh:80", []ir.PortRange{pr(22, 80)}, ""},
+		{"0:65535", []ir.PortRange{pr(0, 65535)}, ""},
 		{"80:70", nil, `backwards range "80:70" not allowed, did you mean '70:80'?`},
 		{"80,,81", nil, `extraneous commas in port list "80,,81"`},
 		{"80,", nil, `extraneous commas in port list "80,"`},

@@ -25,6 +25,8 @@ type Options struct {
 	// KeepGoing is PVE's error model: a bad line, rule or entry is skipped
 	// with a warning and the rest compiles.
 	KeepGoing bool
+	// NoOptimize (-O0) skips the optimiser passes.
+	NoOptimize bool
 }
 
 // Load reads the tree at root and lowers the chosen node. err is for I/O
@@ -45,6 +47,9 @@ func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
 	}
 	rs, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
 	diags = append(diags, ld...)
+	if !o.NoOptimize {
+		lower.Optimize(rs)
+	}
 	return rs, finish(diags, o.KeepGoing), nil
 }
 
