@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/tools/txtar"
 )
@@ -52,13 +53,14 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		lines := strings.Count(src, "\n") + 1
+		lines := strings.Split(src, "\n")
 		for _, kind := range []Kind{Cluster, Host, Guest, VNet} {
 			_, diags := Parse("f.fw", kind, []byte(src))
 			for _, d := range diags {
 				p := d.Pos
-				if p.Filename != "f.fw" || p.Line < 1 || p.Line > lines || p.Column < 1 || p.Offset < 0 || p.Offset > len(src) {
-					t.Fatalf("%s: diagnostic %q outside the input (%d lines, %d bytes)", kind, d, lines, len(src))
+				if p.Filename != "f.fw" || p.Line < 1 || p.Line > len(lines) || p.Offset < 0 || p.Offset > len(src) ||
+					p.Column < 1 || p.Column > utf8.RuneCountInString(lines[p.Line-1])+1 {
+					t.Fatalf("%s: diagnostic %q outside the input (%d lines, %d bytes)", kind, d, len(lines), len(src))
 				}
 			}
 		}

@@ -253,36 +253,35 @@ func TestSectionNotAllowed(t *testing.T) {
 	for _, tc := range []struct {
 		kind    Kind
 		section string
-		ok      bool
+		refused string // the section as the message names it; "" when allowed
 	}{
-		{Cluster, "[ALIASES]", true},
-		{Cluster, "[IPSET s]", true},
-		{Cluster, "[group g]", true},
-		{Host, "[OPTIONS]", true},
-		{Host, "[RULES]", true},
-		{Host, "[ALIASES]", false},
-		{Host, "[IPSET s]", false},
-		{Host, "[group g]", false},
-		{Guest, "[ALIASES]", true},
-		{Guest, "[IPSET s]", true},
-		{Guest, "[group g]", false},
-		{VNet, "[RULES]", true},
-		{VNet, "[ALIASES]", false},
-		{VNet, "[IPSET s]", false},
-		{VNet, "[group g]", false},
+		{Cluster, "[ALIASES]", ""},
+		{Cluster, "[IPSET s]", ""},
+		{Cluster, "[group g]", ""},
+		{Host, "[OPTIONS]", ""},
+		{Host, "[RULES]", ""},
+		{Host, "[ALIASES]", "[ALIASES]"},
+		{Host, "[ipset s]", "[IPSET]"},
+		{Host, "[GROUP g]", "[group]"},
+		{Guest, "[ALIASES]", ""},
+		{Guest, "[IPSET s]", ""},
+		{Guest, "[group g]", "[group]"},
+		{VNet, "[RULES]", ""},
+		{VNet, "[aliases]", "[ALIASES]"},
+		{VNet, "[IPSET s]", "[IPSET]"},
+		{VNet, "[group g]", "[group]"},
 	} {
 		// The body would be a syntax error in every section, so a clean
 		// run shows that a disallowed section's lines are skipped.
 		src := "[OPTIONS]\nenable: 1\n" + tc.section + "\n1 2 3\n[RULES]\nIN ACCEPT\n"
 		f, diags := Parse("f.fw", tc.kind, []byte(src))
-		if tc.ok {
+		if tc.refused == "" {
 			if len(diags) != 1 || diags[0].Code != "syntax" {
 				t.Errorf("%s in %s: want one syntax error, got %v", tc.section, tc.kind, diagLines(diags))
 			}
 			continue
 		}
-		name := strings.ToUpper(strings.Fields(strings.Trim(tc.section, "[]"))[0])
-		want := []string{"3:1: error: " + name + " section not allowed in a " + tc.kind.String() + " file [section-not-allowed]"}
+		want := []string{"3:1: error: " + tc.refused + " section not allowed in a " + tc.kind.String() + " file [section-not-allowed]"}
 		if diff := cmp.Diff(want, diagLines(diags)); diff != "" {
 			t.Errorf("%s in %s (-want +got):\n%s", tc.section, tc.kind, diff)
 		}
@@ -293,7 +292,7 @@ func TestSectionNotAllowed(t *testing.T) {
 }
 
 func TestDataOutsideSection(t *testing.T) {
-	// Reported once per run of lines, not per line.
+	// Reported once, not per line.
 	expectDiags(t, Cluster, "# header comment\n\nIN ACCEPT\nOUT ACCEPT\n[RULES]\nIN DROP\n",
 		"3:1: error: data before the first section header [data-outside-section]")
 	expectDiags(t, Cluster, "  enable: 1\n",

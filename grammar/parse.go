@@ -34,16 +34,18 @@ const (
 	groupSection
 )
 
-// allowed lists the sections each file kind may have (pve-format.md §1.2);
-// [OPTIONS] and [RULES] are allowed everywhere.
-var allowed = map[Kind][]section{
+// extraSections lists the sections each file kind may have besides
+// [OPTIONS] and [RULES], which every kind may have (pve-format.md §1.2).
+var extraSections = map[Kind][]section{
 	Cluster: {aliasesSection, ipsetSection, groupSection},
 	Guest:   {aliasesSection, ipsetSection},
 }
 
 // Parse reads one .fw file of the given kind. It reports every bad line with
 // a diagnostic and keeps the good ones, so one run shows every problem. Data
-// lines before the first header are reported once per run of such lines.
+// lines before the first header are reported once, at the first of them; the
+// lines of a section whose header is bad or not allowed in this kind of file
+// are skipped without further diagnostics.
 func Parse(name string, kind Kind, src []byte) (*File, ir.Diags) {
 	p := &fileParser{f: &File{Name: name, Kind: kind}}
 	lex, err := fwLexer.LexString(name, string(src))
@@ -69,7 +71,7 @@ type fileParser struct {
 	sect    section
 	ipset   *IPSet
 	group   *Group
-	outside bool // a data-outside-section error was given for this run
+	outside bool // the data-outside-section error was given
 }
 
 // line handles one line and reports whether there are more.
@@ -91,7 +93,6 @@ func (p *fileParser) line() bool {
 // header parses a section header and switches the current section.
 func (p *fileParser) header() {
 	h, ok := parseLine(p, headerParser)
-	p.outside = false
 	if !ok {
 		p.sect = skipped
 		return
@@ -111,7 +112,7 @@ func (p *fileParser) header() {
 		p.group = &Group{Pos: h.Pos, Name: h.Name.Text, NamePos: h.Name.Pos, Comment: comment(h.Comment)}
 	}
 	if !p.allowed(p.sect) {
-		p.diags.Errorf(h.Pos, "section-not-allowed", "%s section not allowed in a %s file", strings.ToUpper(h.Plain+h.Named), p.f.Kind)
+		p.diags.Errorf(h.Pos, "section-not-allowed", "%s section not allowed in a %s file", sectionNames[p.sect], p.f.Kind)
 		p.sect = skipped
 		return
 	}
@@ -124,12 +125,15 @@ func (p *fileParser) header() {
 	}
 }
 
+// sectionNames spell the sections that may be disallowed.
+var sectionNames = map[section]string{aliasesSection: "[ALIASES]", ipsetSection: "[IPSET]", groupSection: "[group]"}
+
 func (p *fileParser) allowed(s section) bool {
 	switch s {
 	case optionsSection, rulesSection:
 		return true
 	}
-	for _, a := range allowed[p.f.Kind] {
+	for _, a := range extraSections[p.f.Kind] {
 		if a == s {
 			return true
 		}
