@@ -89,8 +89,12 @@ func (r *reader) list(rel, suffix string, dirs bool) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		// Stat follows symlinks, as /etc/pve has some.
+		// Stat follows symlinks, as /etc/pve has some; a dangling one
+		// names nothing.
 		fi, err := os.Stat(filepath.Join(r.path(rel), e.Name()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

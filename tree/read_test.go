@@ -46,6 +46,12 @@ func TestRead(t *testing.T) {
 		"sdn/firewall/alpha.fw":                "[OPTIONS]\n",
 		"sdn/firewall/readme":                  "",
 	})
+	// Symlinks are followed; a dangling one is skipped.
+	for link, target := range map[string]string{"sdn/firewall/linked.fw": "alpha.fw", "sdn/firewall/dangling.fw": "nowhere.fw"} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	got, diags, err := Read(root, "")
 	if err != nil || len(diags) > 0 {
 		t.Fatalf("Read: %v %v", err, diags)
@@ -72,6 +78,7 @@ func TestRead(t *testing.T) {
 		},
 		VNets: []*Source{
 			{Path: p("sdn/firewall/alpha.fw"), Kind: grammar.VNet, Data: []byte("[OPTIONS]\n")},
+			{Path: p("sdn/firewall/linked.fw"), Kind: grammar.VNet, Data: []byte("[OPTIONS]\n")},
 			{Path: p("sdn/firewall/zeta.fw"), Kind: grammar.VNet, Data: []byte("[RULES]\n")},
 		},
 	}
