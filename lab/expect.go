@@ -1,0 +1,425 @@
+package lab
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/fwc-project/fwc/lab/packet"
+)
+
+// Verdict is what a probe observed or expects.
+type Verdict int
+
+// Verdicts. Forged probes only tell Accept (delivered) from Drop.
+const (
+	Accept Verdict = iota + 1
+	Drop
+	Reject
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Accept:
+		return "ACCEPT"
+	case Drop:
+		return "DROP"
+	case Reject:
+		return "REJECT"
+	}
+	return "NONE"
+}
+
+// EndKind says which namespace an endpoint is.
+type EndKind int
+
+// Endpoint kinds.
+const (
+	Host EndKind = iota + 1
+	Outside
+	GuestEnd
+)
+
+// Endpoint names one side of a probe: host, outside, or a guest NIC.
+type Endpoint struct {
+	Kind   EndKind
+	Prefix string     // "vm" or "ct" for guests
+	VMID   int        // guests only
+	NIC    int        // netN index; -1 picks the guest's first NIC
+	Addr   netip.Addr // explicit @address, else chosen by the probe's family
+}
+
+func (e Endpoint) String() string {
+	var s string
+	switch e.Kind {
+	case Host:
+		s = "host"
+	case Outside:
+		s = "outside"
+	default:
+		s = e.Prefix + strconv.Itoa(e.VMID)
+		if e.NIC >= 0 {
+			s += "/net" + strconv.Itoa(e.NIC)
+		}
+	}
+	if e.Addr.IsValid() {
+		s += "@" + e.Addr.String()
+	}
+	return s
+}
+
+// Frame is a forged link-layer probe that carries its own protocol.
+type Frame int
+
+// Frame kinds; NoFrame means the probe is a service probe (tcp, udp, icmp).
+const (
+	NoFrame        Frame = iota
+	ARP                  // ARP request, sender IP/MAC possibly foreign
+	RouterAdvert         // ICMPv6 router advertisement to ff02::1
+	DHCPOffer            // DHCPv4 server reply, broadcast
+	DHCPDiscover         // DHCPv4 client request, broadcast
+	DHCP6Advertise       // DHCPv6 server reply to ff02::1
+	DHCP6Solicit         // DHCPv6 client request to ff02::1:2
+)
+
+var frameWords = map[string]Frame{
+	"arp":             ARP,
+	"arp-spoof":       ARP,
+	"send-ra":         RouterAdvert,
+	"dhcp-offer":      DHCPOffer,
+	"dhcp-discover":   DHCPDiscover,
+	"dhcp6-advertise": DHCP6Advertise,
+	"dhcp6-solicit":   DHCP6Solicit,
+}
+
+// Probe is one expectation line of a scenario.
+type Probe struct {
+	Line int    // 1-based line in the expect section
+	Text string // the line as written, comment stripped
+
+	Src, Dst Endpoint
+	SpoofIP  netip.Addr       // spoof-ip: forged source address
+	SpoofMAC net.HardwareAddr // spoof-mac: forged source MAC
+	Frame    Frame
+	ARPIP    netip.Addr       // arp-spoof sender IP
+	ARPMAC   net.HardwareAddr // arp-spoof sender MAC, nil for the NIC's own
+
+	Proto string // "tcp", "udp" or "icmp"; "" for frame probes
+	IPv6  bool
+	Port  uint16 // destination port for tcp and udp
+	SPort uint16 // source port, 0 for any
+	Flags uint8  // TCP flags of a forged segment; 0 when not given
+
+	Want Verdict
+}
+
+// Forged reports whether the probe is sent as a hand-built frame and
+// judged by delivery at the target rather than by a socket's answer.
+func (p *Probe) Forged() bool {
+	return p.Frame != NoFrame || p.SpoofIP.IsValid() || p.SpoofMAC != nil || p.Flags != 0
+}
+
+// ParseExpect parses the expect section: one probe per line, blank lines
+// and #-comments ignored. The grammar is in testdata/lab/README.md.
+func ParseExpect(text string) ([]Probe, error) {
+	var probes []Probe
+	var errs []string
+	for i, line := range strings.Split(text, "\n") {
+		if j := strings.IndexByte(line, '#'); j >= 0 {
+			line = line[:j]
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		p, err := parseProbe(line)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("expect:%d: %v", i+1, err))
+			continue
+		}
+		p.Line, p.Text = i+1, line
+		probes = append(probes, p)
+	}
+	if errs != nil {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return probes, nil
+}
+
+// words walks the fields of one line.
+type words struct {
+	w []string
+	i int
+}
+
+func (w *words) peek() string {
+	if w.i < len(w.w) {
+		return w.w[w.i]
+	}
+	return ""
+}
+
+func (w *words) next(what string) (string, error) {
+	if w.i >= len(w.w) {
+		return "", fmt.Errorf("missing %s", what)
+	}
+	w.i++
+	return w.w[w.i-1], nil
+}
+
+func parseProbe(line string) (Probe, error) {
+	w := &words{w: strings.Fields(line)}
+	var p Probe
+	var err error
+	tok, _ := w.next("source")
+	if p.Src, err = parseEndpoint(tok); err != nil {
+		return p, err
+	}
+	if err := parseSourceOptions(w, &p); err != nil {
+		return p, err
+	}
+	tok, err = w.next("destination")
+	if err != nil {
+		return p, err
+	}
+	if p.Dst, err = parseEndpoint(tok); err != nil {
+		return p, err
+	}
+	if p.Frame == NoFrame {
+		tok, err = w.next("service (tcp/PORT, udp/PORT, icmp, with 6 for IPv6)")
+		if err != nil {
+			return p, err
+		}
+		if err := parseService(tok, &p); err != nil {
+			return p, err
+		}
+	}
+	if err := parseOptions(w, &p); err != nil {
+		return p, err
+	}
+	tok, err = w.next("verdict")
+	if err != nil {
+		return p, err
+	}
+	switch tok {
+	case "ACCEPT":
+		p.Want = Accept
+	case "DROP":
+		p.Want = Drop
+	case "REJECT":
+		p.Want = Reject
+	default:
+		return p, fmt.Errorf("verdict %q: want ACCEPT, DROP or REJECT", tok)
+	}
+	if w.i < len(w.w) {
+		return p, fmt.Errorf("unexpected %q after the verdict", w.peek())
+	}
+	return p, check(&p)
+}
+
+// parseSourceOptions reads the forging words between source and "->".
+func parseSourceOptions(w *words, p *Probe) error {
+	for {
+		tok, err := w.next(`"->"`)
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case "->":
+			return nil
+		case "spoof-ip":
+			if p.SpoofIP, err = parseAddrArg(w, "spoof-ip"); err != nil {
+				return err
+			}
+		case "spoof-mac":
+			if p.SpoofMAC, err = parseMACArg(w, "spoof-mac"); err != nil {
+				return err
+			}
+		default:
+			f, ok := frameWords[tok]
+			if !ok {
+				return fmt.Errorf("unknown source option %q", tok)
+			}
+			if p.Frame != NoFrame {
+				return fmt.Errorf("%q: a probe sends one kind of frame", tok)
+			}
+			p.Frame = f
+			if tok != "arp-spoof" {
+				continue
+			}
+			if p.ARPIP, err = parseAddrArg(w, "arp-spoof"); err != nil {
+				return err
+			}
+			if !p.ARPIP.Is4() {
+				return fmt.Errorf("arp-spoof needs an IPv4 address, not %s", p.ARPIP)
+			}
+			if _, err := net.ParseMAC(w.peek()); err == nil && strings.Count(w.peek(), ":") == 5 {
+				p.ARPMAC, _ = parseMACArg(w, "arp-spoof")
+			}
+		}
+	}
+}
+
+func parseAddrArg(w *words, what string) (netip.Addr, error) {
+	tok, err := w.next(what + " address")
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	a, err := netip.ParseAddr(tok)
+	if err != nil {
+		return a, fmt.Errorf("%s: bad address %q", what, tok)
+	}
+	return a, nil
+}
+
+func parseMACArg(w *words, what string) (net.HardwareAddr, error) {
+	tok, err := w.next(what + " MAC address")
+	if err != nil {
+		return nil, err
+	}
+	m, err := net.ParseMAC(tok)
+	if err != nil || len(m) != 6 {
+		return nil, fmt.Errorf("%s: bad MAC address %q", what, tok)
+	}
+	return m, nil
+}
+
+// parseEndpoint reads host, outside, vmN, ctN, with /netN and @ADDR.
+func parseEndpoint(tok string) (Endpoint, error) {
+	e := Endpoint{NIC: -1}
+	name, addr, hasAddr := strings.Cut(tok, "@")
+	if hasAddr {
+		a, err := netip.ParseAddr(addr)
+		if err != nil {
+			return e, fmt.Errorf("endpoint %q: bad address %q", tok, addr)
+		}
+		e.Addr = a
+	}
+	name, nic, hasNIC := strings.Cut(name, "/")
+	switch {
+	case name == "host":
+		e.Kind = Host
+	case name == "outside":
+		e.Kind = Outside
+	case strings.HasPrefix(name, "vm") || strings.HasPrefix(name, "ct"):
+		id, err := strconv.Atoi(name[2:])
+		if err != nil || id <= 0 {
+			return e, fmt.Errorf("endpoint %q: want vm<VMID> or ct<VMID>", tok)
+		}
+		e.Kind, e.Prefix, e.VMID = GuestEnd, name[:2], id
+	default:
+		return e, fmt.Errorf("unknown endpoint %q: want host, outside, vm<VMID>[/netN] or ct<VMID>[/netN]", tok)
+	}
+	if hasNIC {
+		n, err := strconv.Atoi(strings.TrimPrefix(nic, "net"))
+		if e.Kind != GuestEnd || !strings.HasPrefix(nic, "net") || err != nil || n < 0 {
+			return e, fmt.Errorf("endpoint %q: only guests have NICs, written /net<N>", tok)
+		}
+		e.NIC = n
+	}
+	return e, nil
+}
+
+// parseService reads tcp/PORT, udp/PORT, icmp and their "6" variants.
+func parseService(tok string, p *Probe) error {
+	proto, port, hasPort := strings.Cut(tok, "/")
+	if strings.HasSuffix(proto, "6") {
+		p.IPv6, proto = true, strings.TrimSuffix(proto, "6")
+	}
+	switch proto {
+	case "tcp", "udp":
+		n, err := strconv.ParseUint(port, 10, 16)
+		if !hasPort || err != nil || n == 0 {
+			return fmt.Errorf("service %q: want %s/PORT with a port from 1 to 65535", tok, proto)
+		}
+		p.Port = uint16(n)
+	case "icmp":
+		if hasPort {
+			return fmt.Errorf("service %q: icmp probes are echo requests and take no type", tok)
+		}
+	default:
+		return fmt.Errorf("unknown service %q: want tcp/PORT, udp/PORT or icmp (tcp6, udp6, icmp6 for IPv6)", tok)
+	}
+	p.Proto = proto
+	return nil
+}
+
+var tcpFlags = map[string]uint8{
+	"fin": packet.FIN, "syn": packet.SYN, "rst": packet.RST,
+	"psh": packet.PSH, "ack": packet.ACK, "urg": packet.URG,
+}
+
+// parseOptions reads sport and flags up to the verdict.
+func parseOptions(w *words, p *Probe) error {
+	for {
+		switch w.peek() {
+		case "sport":
+			w.i++
+			tok, err := w.next("source port")
+			if err != nil {
+				return err
+			}
+			n, err := strconv.ParseUint(tok, 10, 16)
+			if err != nil || n == 0 {
+				return fmt.Errorf("sport %q: want a port from 1 to 65535", tok)
+			}
+			p.SPort = uint16(n)
+		case "flags":
+			w.i++
+			tok, err := w.next("TCP flags")
+			if err != nil {
+				return err
+			}
+			for _, f := range strings.Split(strings.ToLower(tok), ",") {
+				bit, ok := tcpFlags[f]
+				if !ok {
+					return fmt.Errorf("flags %q: unknown flag %q (fin, syn, rst, psh, ack, urg)", tok, f)
+				}
+				p.Flags |= bit
+			}
+		default:
+			return nil
+		}
+	}
+}
+
+// check enforces what the words cannot say alone.
+func check(p *Probe) error {
+	if p.Flags != 0 && p.Proto != "tcp" {
+		return fmt.Errorf("flags needs a tcp service")
+	}
+	if p.SpoofIP.IsValid() && p.Proto != "" && p.SpoofIP.Is6() != p.IPv6 {
+		return fmt.Errorf("spoof-ip %s does not match the %s service's family", p.SpoofIP, p.Proto)
+	}
+	if p.Frame != NoFrame && p.SpoofIP.IsValid() {
+		return fmt.Errorf("spoof-ip applies to tcp, udp and icmp probes; frame probes set their own addresses")
+	}
+	for _, e := range []Endpoint{p.Src, p.Dst} {
+		if e.Addr.IsValid() && p.Proto != "" && e.Addr.Is6() != p.IPv6 {
+			return fmt.Errorf("%s does not match the service's family", e)
+		}
+	}
+	if p.Forged() {
+		if p.Want == Reject {
+			return fmt.Errorf("forged probes observe delivery: ACCEPT or DROP, not REJECT")
+		}
+		if p.Src.Kind == Host {
+			return fmt.Errorf("forged frames are sent from a guest or outside, not from the host")
+		}
+	}
+	if p.Src.Kind == p.Dst.Kind && p.Src.Kind != GuestEnd {
+		return fmt.Errorf("source and destination are the same namespace")
+	}
+	return nil
+}
+
+// Family returns the probe's address family as 4 or 6.
+func (p *Probe) Family() int {
+	switch {
+	case p.Frame == RouterAdvert || p.Frame == DHCP6Advertise || p.Frame == DHCP6Solicit || p.IPv6:
+		return 6
+	}
+	return 4
+}

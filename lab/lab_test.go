@@ -1,0 +1,211 @@
+package lab
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+)
+
+var (
+	scenarioDir = flag.String("lab.scenarios", "../testdata/lab", "directory of lab scenario files")
+	deadline    = flag.Duration("lab.deadline", 300*time.Millisecond, "how long a probe waits before calling a packet dropped")
+)
+
+// labCompiler compiles scenario trees: the hand-written ruleset.nft
+// section when a scenario has one.
+var labCompiler = FileCompiler(nil)
+
+// tally counts scenario outcomes for the closing line.
+var tally struct {
+	sync.Mutex
+	ran                     bool
+	passed, failed, skipped int
+}
+
+func record(t *testing.T) {
+	tally.Lock()
+	defer tally.Unlock()
+	switch {
+	case t.Skipped():
+		tally.skipped++
+	case t.Failed():
+		tally.failed++
+	default:
+		tally.passed++
+	}
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	// Probes mostly wait for packets that never come; run more scenarios
+	// at once than there are cores unless -parallel says otherwise.
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "8")
+	}
+	code := m.Run()
+	if tally.ran {
+		fmt.Printf("lab %s: %d passed, %d failed, %d skipped\n", kernelRelease(), tally.passed, tally.failed, tally.skipped)
+	}
+	os.Exit(code)
+}
+
+func kernelRelease() string {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return "unknown"
+	}
+	return unix.ByteSliceToString(u.Release[:])
+}
+
+// unusable says why the lab cannot run here, or "".
+func unusable() string {
+	if os.Geteuid() != 0 {
+		return "not root (network namespaces and nft need it)"
+	}
+	for _, tool := range []string{"ip", "nft"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return tool + " not found in PATH"
+		}
+	}
+	ns, err := NewNS("fwclab-check")
+	if err != nil {
+		return err.Error()
+	}
+	ns.Close()
+	return ""
+}
+
+// cannotRun fails the test under CI, where a lab that cannot run must not
+// pass as skipped, and skips it elsewhere.
+func cannotRun(t *testing.T, scenarios int, why string) {
+	tally.Lock()
+	ci := os.Getenv("CI") != ""
+	if ci {
+		tally.failed += scenarios
+	} else {
+		tally.skipped += scenarios
+	}
+	tally.Unlock()
+	if ci {
+		t.Fatalf("lab cannot run: %s", why)
+	}
+	t.Skipf("lab cannot run: %s", why)
+}
+
+func scenarioPaths(t *testing.T) []string {
+	paths, err := filepath.Glob(filepath.Join(*scenarioDir, "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no scenarios in %s (-lab.scenarios): %v", *scenarioDir, err)
+	}
+	return paths
+}
+
+// TestLab runs every scenario in parallel, each in its own namespaces.
+func TestLab(t *testing.T) {
+	paths := scenarioPaths(t)
+	tally.Lock()
+	tally.ran = true
+	tally.Unlock()
+	if why := unusable(); why != "" {
+		cannotRun(t, len(paths), why)
+	}
+	caps, err := KernelCaps()
+	if err != nil {
+		cannotRun(t, len(paths), err.Error())
+	}
+	for _, path := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			t.Cleanup(func() { record(t) })
+			s, err := LoadScenario(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if why := caps.Missing(s.Requires); why != "" {
+				t.Skipf("kernel %s lacks %s", kernelRelease(), why)
+			}
+			start := time.Now()
+			rep, err := s.Run(t.TempDir(), labCompiler, NFT{}, Options{Deadline: *deadline})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bad := rep.Failed(); len(bad) > 0 {
+				var probes []Probe
+				for _, r := range bad {
+					t.Error(r)
+					probes = append(probes, r.Probe)
+				}
+				t.Logf("ruleset in the host namespace, tables these probes cross:\n%s", Relevant(rep.Ruleset, probes))
+			}
+			t.Logf("%d probes in %v", len(rep.Results), time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+// TestLabCatchesFlippedVerdict runs scenarios against deliberately wrong
+// rulesets and checks that exactly the probes the change affects fail.
+func TestLabCatchesFlippedVerdict(t *testing.T) {
+	if why := unusable(); why != "" {
+		cannotRun(t, 0, why)
+	}
+	tests := []struct {
+		scenario string
+		old, new string
+		want     []string // texts of the probes that must fail
+	}{
+		{
+			scenario: "host-input", old: "tcp dport 22 accept", new: "tcp dport 22 drop",
+			want: []string{"vm100 -> host tcp/22 ACCEPT", "vm100 -> host tcp6/22 ACCEPT", "outside -> host tcp/22 ACCEPT"},
+		},
+		{
+			scenario: "host-input", old: "udp dport 54 reject", new: "udp dport 54 drop",
+			want: []string{"vm100 -> host udp/54 REJECT", "vm100 -> host udp6/54 REJECT"},
+		},
+		{
+			scenario: "antispoof", old: `iifname "tap100i0" ether saddr != 02:00:00:00:01:00 drop`, new: "",
+			want: []string{"vm100 spoof-mac 02:00:00:00:00:99 -> vm101 icmp DROP", "vm100 spoof-mac 02:00:00:00:00:99 -> host udp/53 DROP"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario+"/"+tt.old, func(t *testing.T) {
+			t.Parallel()
+			s, err := LoadScenario(filepath.Join(*scenarioDir, tt.scenario+".txtar"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrong := func(root, node string) ([]byte, error) {
+				good, err := labCompiler(root, node)
+				if err != nil {
+					return nil, err
+				}
+				if bytes.Count(good, []byte(tt.old)) != 1 {
+					return nil, fmt.Errorf("the ruleset has no single %q to flip", tt.old)
+				}
+				return bytes.Replace(good, []byte(tt.old), []byte(tt.new), 1), nil
+			}
+			rep, err := s.Run(t.TempDir(), wrong, NFT{}, Options{Deadline: *deadline})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rep.Failed() {
+				got = append(got, r.Probe.Text)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("failing probes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

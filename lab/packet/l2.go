@@ -1,0 +1,87 @@
+package packet
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+)
+
+// ARP operations.
+const (
+	ARPRequest = 1
+	ARPReply   = 2
+)
+
+// ARP returns an Ethernet/IPv4 ARP message. Bytes in trailer follow the
+// 28-byte body, where Ethernet padding would be; the lab puts its marker
+// there, since the kernel forwards padding untouched.
+func ARP(op uint16, sha net.HardwareAddr, spa netip.Addr, tha net.HardwareAddr, tpa netip.Addr, trailer []byte) []byte {
+	b := make([]byte, 28, 28+len(trailer))
+	binary.BigEndian.PutUint16(b[0:], 1) // Ethernet
+	binary.BigEndian.PutUint16(b[2:], EtherIPv4)
+	b[4], b[5] = 6, 4
+	binary.BigEndian.PutUint16(b[6:], op)
+	copy(b[8:14], sha)
+	s, t := spa.As4(), tpa.As4()
+	copy(b[14:18], s[:])
+	copy(b[18:24], tha)
+	copy(b[24:28], t[:])
+	return append(b, trailer...)
+}
+
+// RouterAdvert returns an ICMPv6 router advertisement from src to dst
+// announcing a router lifetime of 1800 s and no prefixes. The marker goes
+// into an experimental option (type 253, RFC 4727), which receivers skip.
+func RouterAdvert(src, dst netip.Addr, marker []byte) []byte {
+	rest := make([]byte, 12)
+	rest[0] = 64                               // cur hop limit
+	binary.BigEndian.PutUint16(rest[2:], 1800) // router lifetime
+	opt := make([]byte, 8*((2+len(marker)+7)/8))
+	opt[0] = 253
+	opt[1] = uint8(len(opt) / 8)
+	copy(opt[2:], marker)
+	return ICMP(src, dst, ICMPv6RouterAdv, 0, append(rest, opt...))
+}
+
+// BOOTP message types.
+const (
+	BootRequest = 1
+	BootReply   = 2
+)
+
+// DHCP returns a DHCPv4 message: a BOOTREQUEST (DISCOVER) or BOOTREPLY
+// (OFFER) for client chaddr, offering yiaddr in a reply. The marker is
+// written into the server host name field.
+func DHCP(op uint8, xid uint32, chaddr net.HardwareAddr, yiaddr netip.Addr, marker []byte) []byte {
+	b := make([]byte, 236, 236+16)
+	b[0], b[1], b[2] = op, 1, 6
+	binary.BigEndian.PutUint32(b[4:], xid)
+	if yiaddr.IsValid() {
+		y := yiaddr.As4()
+		copy(b[16:20], y[:])
+	}
+	copy(b[28:34], chaddr)
+	copy(b[44:108], marker) // sname
+	msgType := byte(1)      // DISCOVER
+	if op == BootReply {
+		msgType = 2 // OFFER
+	}
+	return append(b, 99, 130, 83, 99, 53, 1, msgType, 255)
+}
+
+// DHCPv6 message types.
+const (
+	DHCPv6Solicit   = 1
+	DHCPv6Advertise = 2
+)
+
+// DHCPv6 returns a DHCPv6 message of the given type carrying the marker
+// in a client identifier option (DUID of type 4, a UUID).
+func DHCPv6(typ uint8, xid uint32, marker []byte) []byte {
+	b := []byte{typ, byte(xid >> 16), byte(xid >> 8), byte(xid)}
+	opt := make([]byte, 6, 6+len(marker))
+	binary.BigEndian.PutUint16(opt[0:], 1) // client identifier
+	binary.BigEndian.PutUint16(opt[2:], uint16(2+len(marker)))
+	binary.BigEndian.PutUint16(opt[4:], 4)
+	return append(b, append(opt, marker...)...)
+}

@@ -1,0 +1,297 @@
+package lab
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/tree"
+)
+
+// Topology is the network a scenario builds: what a Proxmox node with
+// the tree's guests looks like, addresses included. It is plain data,
+// computed by Plan and realised by Build.
+type Topology struct {
+	Bridges []Bridge // sorted by name
+	Ports   []Port   // one per guest NIC, sorted by VMID and index
+	Uplink  Uplink
+}
+
+// Bridge is a Linux bridge in the host namespace.
+type Bridge struct {
+	Name  string
+	Num   int // the N of the 10.0.N.0/24 and fd00:N::/64 plan
+	MAC   net.HardwareAddr
+	Addrs []netip.Prefix // host addresses on the bridge
+}
+
+// Port is one guest NIC: a namespace whose eth0 is the peer of the host
+// side veth Name (tap<vmid>i<N> or veth<vmid>i<N>) plugged into Bridge.
+type Port struct {
+	VMID     int
+	Kind     ir.GuestKind
+	Index    int
+	Name     string
+	Bridge   string
+	MAC      net.HardwareAddr
+	Addrs    []netip.Prefix
+	Gateways []netip.Addr // default routes, one per family at most
+}
+
+// Uplink is the host's eth0 and the outside namespace behind it. When
+// Bridge is set, eth0 is a port of that bridge (the usual Proxmox
+// setup) and outside sits on the bridge's subnet; otherwise eth0 is a
+// routed link with its own addresses.
+type Uplink struct {
+	Bridge      string
+	HostMAC     net.HardwareAddr
+	OutsideMAC  net.HardwareAddr
+	HostAddrs   []netip.Prefix // routed uplink only
+	OutsideAddr []netip.Prefix
+	Gateways    []netip.Addr // outside's default routes
+}
+
+var vmbrNum = regexp.MustCompile(`^vmbr([0-9]{1,3})$`)
+
+// Plan lays out the namespaces and addresses for t. Bridges named vmbrN
+// (N < 200) use N in their subnets, others get numbers from 200 up in
+// name order. Guest NICs keep their configured MAC and LXC addresses;
+// the others get deterministic ones. uplinkBridge, when not empty,
+// plugs the uplink into that bridge instead of routing it.
+func Plan(t *tree.Tree, uplinkBridge string) (*Topology, error) {
+	top := &Topology{}
+	names := map[string]bool{}
+	for _, g := range t.Guests {
+		for _, n := range g.NICs {
+			if n.Bridge == "" {
+				return nil, fmt.Errorf("%s: net%d has no bridge", g.Pos, n.Index)
+			}
+			names[n.Bridge] = true
+		}
+	}
+	if uplinkBridge != "" {
+		names[uplinkBridge] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	used := map[int]bool{}
+	for _, n := range sorted {
+		if m := vmbrNum.FindStringSubmatch(n); m != nil {
+			if num, _ := strconv.Atoi(m[1]); num < 200 {
+				used[num] = true
+			}
+		}
+	}
+	next := 200
+	byName := map[string]*Bridge{}
+	for _, n := range sorted {
+		num := -1
+		if m := vmbrNum.FindStringSubmatch(n); m != nil {
+			if v, _ := strconv.Atoi(m[1]); v < 200 {
+				num = v
+			}
+		}
+		if num < 0 {
+			for used[next] {
+				next++
+			}
+			if next > 255 {
+				return nil, fmt.Errorf("too many bridges for the lab's address plan")
+			}
+			num, used[next] = next, true
+		}
+		top.Bridges = append(top.Bridges, Bridge{
+			Name:  n,
+			Num:   num,
+			MAC:   net.HardwareAddr{0x02, 0xfc, 0, 0, byte(num), 1},
+			Addrs: []netip.Prefix{v4(num, 1, 24), v6(num, 1)},
+		})
+	}
+	for i := range top.Bridges {
+		byName[top.Bridges[i].Name] = &top.Bridges[i]
+	}
+	taken := map[netip.Addr]bool{}
+	for _, g := range t.Guests {
+		for _, n := range g.NICs {
+			for _, a := range n.Addrs {
+				taken[a.Addr()] = true
+			}
+		}
+	}
+	for _, g := range t.Guests {
+		for _, n := range g.NICs {
+			p, err := planPort(g, n, byName[n.Bridge], taken)
+			if err != nil {
+				return nil, err
+			}
+			top.Ports = append(top.Ports, p)
+		}
+	}
+	top.Uplink = planUplink(uplinkBridge, byName[uplinkBridge])
+	return top, nil
+}
+
+func v4(num, host, bits int) netip.Prefix {
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(num), byte(host)}), bits)
+}
+
+// v6 writes the host part with the same digits as the IPv4 one, so
+// 10.0.1.110 pairs with fd00:1::110.
+func v6(num, host int) netip.Prefix {
+	return netip.MustParsePrefix(fmt.Sprintf("fd00:%x::%d/64", num, host))
+}
+
+func planPort(g tree.Guest, n tree.NIC, br *Bridge, taken map[netip.Addr]bool) (Port, error) {
+	prefix := "tap"
+	if g.Kind == ir.CT {
+		prefix = "veth"
+	}
+	p := Port{
+		VMID: g.VMID, Kind: g.Kind, Index: n.Index,
+		Name:   fmt.Sprintf("%s%di%d", prefix, g.VMID, n.Index),
+		Bridge: n.Bridge,
+	}
+	if len(p.Name) > 15 {
+		return p, fmt.Errorf("%s: interface name %s is longer than the kernel's 15 characters", g.Pos, p.Name)
+	}
+	if n.MAC != "" {
+		m, err := net.ParseMAC(n.MAC)
+		if err != nil {
+			return p, fmt.Errorf("%s: net%d: bad MAC %q", g.Pos, n.Index, n.MAC)
+		}
+		p.MAC = m
+	} else {
+		p.MAC = net.HardwareAddr{0x02, 0xfc, byte(g.VMID >> 16), byte(g.VMID >> 8), byte(g.VMID), byte(n.Index)}
+	}
+	p.Addrs = append(p.Addrs, n.Addrs...)
+	p.Gateways = append(p.Gateways, n.Gateways...)
+	// Guests without a static address of a family get one from the
+	// bridge's plan: host part 10+VMID%200, bumped past taken ones.
+	for _, fam := range []int{4, 6} {
+		if hasFamily(p.Addrs, fam) {
+			continue
+		}
+		for h := 10 + g.VMID%200; ; h++ {
+			if h > 254 {
+				return p, fmt.Errorf("%s: no free address on %s", g.Pos, br.Name)
+			}
+			a := v4(br.Num, h, 24)
+			if fam == 6 {
+				a = v6(br.Num, h)
+			}
+			if !taken[a.Addr()] {
+				taken[a.Addr()] = true
+				p.Addrs = append(p.Addrs, a)
+				break
+			}
+		}
+	}
+	for _, fam := range []int{4, 6} {
+		if hasGateway(p.Gateways, fam) {
+			continue
+		}
+		for _, a := range br.Addrs {
+			if family(a.Addr()) == fam && onLink(p.Addrs, a.Addr()) {
+				p.Gateways = append(p.Gateways, a.Addr())
+			}
+		}
+	}
+	return p, nil
+}
+
+func planUplink(bridge string, br *Bridge) Uplink {
+	u := Uplink{
+		Bridge:     bridge,
+		HostMAC:    net.HardwareAddr{0x02, 0xfc, 0xff, 0, 0, 1},
+		OutsideMAC: net.HardwareAddr{0x02, 0xfc, 0xff, 0, 0, 2},
+	}
+	if br != nil {
+		u.OutsideAddr = []netip.Prefix{v4(br.Num, 254, 24), v6(br.Num, 254)}
+		u.Gateways = []netip.Addr{br.Addrs[0].Addr(), br.Addrs[1].Addr()}
+		return u
+	}
+	u.HostAddrs = []netip.Prefix{netip.MustParsePrefix("192.0.2.1/24"), netip.MustParsePrefix("2001:db8::1/64")}
+	u.OutsideAddr = []netip.Prefix{netip.MustParsePrefix("192.0.2.2/24"), netip.MustParsePrefix("2001:db8::2/64")}
+	u.Gateways = []netip.Addr{u.HostAddrs[0].Addr(), u.HostAddrs[1].Addr()}
+	return u
+}
+
+func family(a netip.Addr) int {
+	if a.Is4() {
+		return 4
+	}
+	return 6
+}
+
+func hasFamily(ps []netip.Prefix, fam int) bool {
+	for _, p := range ps {
+		if family(p.Addr()) == fam {
+			return true
+		}
+	}
+	return false
+}
+
+func hasGateway(gs []netip.Addr, fam int) bool {
+	for _, g := range gs {
+		if family(g) == fam {
+			return true
+		}
+	}
+	return false
+}
+
+func onLink(ps []netip.Prefix, a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Masked().Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// HostGateways returns the gateway addresses LXC configs name that the
+// bridge plan does not already give the host: the host takes them on
+// the guest's bridge, so the guest's gw= works.
+func (t *Topology) HostGateways(bridge string) []netip.Prefix {
+	var br *Bridge
+	for i := range t.Bridges {
+		if t.Bridges[i].Name == bridge {
+			br = &t.Bridges[i]
+		}
+	}
+	seen := map[netip.Addr]bool{}
+	for _, a := range br.Addrs {
+		seen[a.Addr()] = true
+	}
+	var out []netip.Prefix
+	for _, p := range t.Ports {
+		if p.Bridge != bridge {
+			continue
+		}
+		for _, g := range p.Gateways {
+			if seen[g] {
+				continue
+			}
+			seen[g] = true
+			bits := 24
+			if g.Is6() {
+				bits = 64
+			}
+			for _, a := range p.Addrs {
+				if a.Masked().Contains(g) {
+					bits = a.Bits()
+				}
+			}
+			out = append(out, netip.PrefixFrom(g, bits))
+		}
+	}
+	return out
+}

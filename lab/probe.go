@@ -1,0 +1,54 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Observe runs one probe through the net and returns the verdict it saw
+// with a short note of the evidence. An error means the probe could not
+// be run (unknown endpoint, socket failure), not a verdict.
+func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error) {
+	src, dst, err := n.resolve(p)
+	if err != nil {
+		return 0, "", err
+	}
+	if p.Frame != ARP && p.Frame != NoFrame && p.Dst.Kind == GuestEnd && src.segment != dst.segment {
+		return 0, "", fmt.Errorf("%s and %s are on different bridges; link-local frames do not cross the host", p.Src, p.Dst)
+	}
+	var o outcome
+	switch {
+	case p.Forged():
+		o, err = n.probeForged(p, src, dst, deadline)
+		if err == nil && (p.SpoofMAC != nil || p.Frame == ARP) {
+			err = n.settle(dst)
+		}
+	case p.Proto == "tcp":
+		o, err = n.probeTCP(p, src, dst, deadline)
+	case p.Proto == "udp":
+		o, err = n.probeUDP(p, src, dst, deadline)
+	default:
+		o, err = n.probeEcho(p, src, dst, deadline)
+	}
+	return o.v, o.detail, err
+}
+
+// settle forgets what a forged frame may have taught the bridges and
+// neighbour tables (a MAC learned on the wrong port, a poisoned ARP
+// entry), so the next probe sees the topology as built.
+func (n *Net) settle(dst end) error {
+	var b strings.Builder
+	for _, br := range n.Top.Bridges {
+		fmt.Fprintf(&b, "link set %s type bridge fdb_flush\n", br.Name)
+	}
+	b.WriteString("neigh flush all\n")
+	if _, err := n.Host.Run([]byte(b.String()), "ip", "-batch", "-"); err != nil {
+		return err
+	}
+	if dst.ns != n.Host {
+		_, err := dst.ns.Run(nil, "ip", "neigh", "flush", "all")
+		return err
+	}
+	return nil
+}

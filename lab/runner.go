@@ -1,0 +1,125 @@
+package lab
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fwc-project/fwc/tree"
+)
+
+// Result is one probe's outcome.
+type Result struct {
+	Probe  Probe
+	Got    Verdict
+	Detail string
+	Err    error // the probe could not run
+}
+
+// OK reports whether the probe saw what the scenario expects.
+func (r Result) OK() bool { return r.Err == nil && r.Got == r.Probe.Want }
+
+func (r Result) String() string {
+	if r.Err != nil {
+		return fmt.Sprintf("expect:%d: %s: probe failed: %v", r.Probe.Line, r.Probe.Text, r.Err)
+	}
+	return fmt.Sprintf("expect:%d: %s: want %s, got %s (%s)", r.Probe.Line, r.Probe.Text, r.Probe.Want, r.Got, r.Detail)
+}
+
+// Report is what running a scenario produced.
+type Report struct {
+	Results []Result
+	Ruleset string // the loader's listing after the probes ran
+}
+
+// Failed returns the results that did not match.
+func (r *Report) Failed() []Result {
+	var bad []Result
+	for _, res := range r.Results {
+		if !res.OK() {
+			bad = append(bad, res)
+		}
+	}
+	return bad
+}
+
+// Options tune a run.
+type Options struct {
+	Deadline time.Duration // how long a DROP is waited for
+}
+
+// Run builds the scenario's topology in fresh namespaces under a tree
+// written to dir, loads the compiled ruleset into the host namespace and
+// runs every probe in order. The error is for a scenario that could not
+// run at all (bad tree, compile or load error); probe mismatches are in
+// the report.
+func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (*Report, error) {
+	root := filepath.Join(dir, "tree")
+	if err := s.WriteTree(root); err != nil {
+		return nil, err
+	}
+	t, diags, err := tree.Read(root, s.Node)
+	if err != nil {
+		return nil, fmt.Errorf("read tree: %w", err)
+	}
+	if diags.HasErrors() {
+		var b strings.Builder
+		for _, d := range diags {
+			fmt.Fprintln(&b, d)
+		}
+		return nil, fmt.Errorf("read tree:\n%s", b.String())
+	}
+	top, err := Plan(t, s.Uplink)
+	if err != nil {
+		return nil, err
+	}
+	script, err := compile(root, t.Node)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	n, err := Build(top)
+	if err != nil {
+		return nil, fmt.Errorf("build topology: %w", err)
+	}
+	defer n.Close()
+	if err := load.Load(n.Host, script); err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	for _, p := range s.Probes {
+		got, detail, err := n.Observe(&p, opt.Deadline)
+		rep.Results = append(rep.Results, Result{Probe: p, Got: got, Detail: detail, Err: err})
+	}
+	if rep.Ruleset, err = load.List(n.Host); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// Relevant cuts a `nft list ruleset` listing down to the tables the
+// probes may cross: the inet/ip/ip6 ones always, bridge ones when a
+// guest is on a side, arp ones for ARP probes.
+func Relevant(listing string, probes []Probe) string {
+	fams := map[string]bool{"inet": true, "ip": true, "ip6": true}
+	for _, p := range probes {
+		if p.Src.Kind == GuestEnd || p.Dst.Kind == GuestEnd {
+			fams["bridge"], fams["netdev"] = true, true
+		}
+		if p.Frame == ARP {
+			fams["arp"] = true
+		}
+	}
+	var out []string
+	keep := false
+	for _, line := range strings.Split(listing, "\n") {
+		if strings.HasPrefix(line, "table ") {
+			f := strings.Fields(line)
+			keep = len(f) > 1 && fams[f[1]]
+		}
+		if keep {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
