@@ -134,9 +134,9 @@ echo /hostmodprobe >/proc/sys/kernel/modprobe
 ip link set lo up
 {{if .Preload}}chroot /host /sbin/modprobe -a {{.Preload}} || echo "vm: modprobe failed"
 {{end -}}
-cat /proc/uptime; echo "vm: running"
+echo "vm: running"
 chroot /host /bin/sh /run/vm/run.sh >/host/run/vm/output 2>&1
-echo $? >/host/run/vm/exit; cat /proc/uptime
+echo $? >/host/run/vm/exit
 sync
 poweroff -f
 `))
