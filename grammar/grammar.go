@@ -14,7 +14,9 @@ import (
 // It has one state per place in a line. Only at the start of a line can
 // "key:" begin an option line, so "-i vmbr0:1" or "fd00::1" later on a line
 // stay one word. A key that is a run of hex digits is never a key either,
-// because an IP set entry line may start with "fd00::/8". Once a key has
+// because an IP set entry line may start with "fd00::/8", and no blank may
+// come before the colon (PVE allows none), so the alias line "lo6 ::1"
+// stays a name and an address. Once a key has
 // been read, the rest of the line is one Value token, as PVE and CFG take
 // the option value as the rest of the line.
 var fwLexer = lexer.MustStateful(lexer.Rules{
@@ -22,7 +24,7 @@ var fwLexer = lexer.MustStateful(lexer.Rules{
 		{Name: "Whitespace", Pattern: `[ \t\r\f]+`},
 		{Name: "EOL", Pattern: `\n`},
 		{Name: "Comment", Pattern: `#[^\n]*`},
-		{Name: "Key", Pattern: `[0-9A-Fa-f]*[G-Zg-z_][0-9A-Za-z_]*[ \t]*:`, Action: lexer.Push("Value")},
+		{Name: "Key", Pattern: `[0-9A-Fa-f]*[G-Zg-z_][0-9A-Za-z_]*:`, Action: lexer.Push("Value")},
 		{Name: "Punct", Pattern: `[\[\]|!]`, Action: lexer.Push("Line")},
 		{Name: "Flag", Pattern: flagPattern, Action: lexer.Push("Line")},
 		{Name: "Word", Pattern: wordPattern, Action: lexer.Push("Line")},

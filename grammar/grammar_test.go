@@ -119,7 +119,7 @@ func TestOption(t *testing.T) {
 	}{
 		{"enable: 1", &Option{Key: "enable", Value: "1"}},
 		{"enable:1", &Option{Key: "enable", Value: "1"}},
-		{"Enable :  0  ", &Option{Key: "Enable", Value: "0"}},
+		{"Enable:  0  ", &Option{Key: "Enable", Value: "0"}},
 		{"log_level_in:", &Option{Key: "log_level_in", Value: ""}},
 		{"log_level_in: \r", &Option{Key: "log_level_in", Value: ""}},
 		{"policy_in: DROP # no comments in options", &Option{Key: "policy_in", Value: "DROP # no comments in options"}},
@@ -140,6 +140,7 @@ func TestOption(t *testing.T) {
 
 func TestOptionSyntaxError(t *testing.T) {
 	expectDiags(t, Host, "[OPTIONS]\nenable 1", `2:1: error: unexpected "enable" in option line (expected "key: value") [syntax]`)
+	expectDiags(t, Host, "[OPTIONS]\nenable : 1", `2:1: error: unexpected "enable" in option line (expected "key: value") [syntax]`)
 	expectDiags(t, Host, "[OPTIONS]\n: 1", `2:1: error: unexpected ":" in option line (expected "key: value") [syntax]`)
 	expectDiags(t, Host, "[OPTIONS]\nfd00: 1", `2:1: error: unexpected "fd00:" in option line (expected "key: value") [syntax]`)
 	expectDiags(t, Host, "[OPTIONS]\n|enable: 1", `2:1: error: unexpected "|" in option line (expected "key: value") [syntax]`)
@@ -165,6 +166,8 @@ func TestAlias(t *testing.T) {
 		{"web 10.0.0.1", &Alias{Name: "web", Addr: "10.0.0.1"}},
 		{"web  10.0.0.0/24 # the web tier", &Alias{Name: "web", Addr: "10.0.0.0/24", Comment: "the web tier"}},
 		{"v6 fd00::1", &Alias{Name: "v6", Addr: "fd00::1"}},
+		{"lo6 ::1", &Alias{Name: "lo6", Addr: "::1"}},
+		{"mapped\t::ffff:10.0.0.1", &Alias{Name: "mapped", Addr: "::ffff:10.0.0.1"}},
 		{"local_network 192.168.0.0/16", &Alias{Name: "local_network", Addr: "192.168.0.0/16"}},
 	} {
 		f := parseClean(t, Cluster, "[ALIASES]\n"+tc.line)
@@ -186,7 +189,7 @@ func TestAliasSyntaxError(t *testing.T) {
 }
 
 func TestIPSet(t *testing.T) {
-	src := "[IPSET mgmt] # admins\n10.0.0.0/8\n! 10.1.0.0/16 # not these\n!dc/lab\nfd00::/8\n[ipset Empty]\n"
+	src := "[IPSET mgmt] # admins\n10.0.0.0/8\n! 10.1.0.0/16 # not these\n!dc/lab\nfd00::/8\n::1\n[ipset Empty]\n"
 	f := parseClean(t, Guest, src)
 	want := []*IPSet{
 		{Name: "mgmt", Comment: "admins", Entries: []*IPSetEntry{
@@ -194,6 +197,7 @@ func TestIPSet(t *testing.T) {
 			{NoMatch: true, Addr: "10.1.0.0/16", Comment: "not these"},
 			{NoMatch: true, Addr: "dc/lab"},
 			{Addr: "fd00::/8"},
+			{Addr: "::1"},
 		}},
 		{Name: "Empty"},
 	}
