@@ -11,14 +11,13 @@ import (
 // token (the format is line-oriented) and comments are kept, because a
 // trailing "# text" is the comment of a rule, alias or IP set entry.
 //
-// It has one state per place in a line. Only at the start of a line can
-// "key:" begin an option line, so "-i vmbr0:1" or "fd00::1" later on a line
-// stay one word. A key that is a run of hex digits is never a key either,
-// because an IP set entry line may start with "fd00::/8", and no blank may
-// come before the colon (PVE allows none), so the alias line "lo6 ::1"
-// stays a name and an address. Once a key has
-// been read, the rest of the line is one Value token, as PVE and CFG take
-// the option value as the rest of the line.
+// It is stateful rather than simple for one reason: "enable:1" must be a
+// key and a value, while "-i vmbr0:1" and "fd00::1" must stay one word. So a
+// key is only lexed at the start of a line (state Root), never as a plain
+// run of hex digits (an IP set entry may start with "fd00::/8"), and never
+// with a blank before its colon (PVE allows none, and the alias line
+// "lo6 ::1" must stay a name and an address). After a key, the rest of the
+// line is one Value token, as PVE and CFG take it.
 var fwLexer = lexer.MustStateful(lexer.Rules{
 	"Root": {
 		{Name: "Whitespace", Pattern: `[ \t\r\f]+`},
