@@ -174,6 +174,26 @@ func TestLabCatchesFlippedVerdict(t *testing.T) {
 			want: []string{"vm100 -> host udp/54 REJECT", "vm100 -> host udp6/54 REJECT"},
 		},
 		{
+			scenario: "host-output", old: "udp dport 124 reject", new: "udp dport 124 drop",
+			want: []string{"host -> vm100 udp/124 REJECT", "host -> vm100 udp6/124 REJECT"},
+		},
+		{
+			scenario: "tcpflags", old: "fib saddr type broadcast drop", new: "",
+			want: []string{"vm100 spoof-ip 10.0.0.255 -> host icmp DROP"},
+		},
+		{
+			scenario: "tcpflags", old: `iifname "eth0" ip saddr 10.0.0.0/8 drop`, new: "",
+			want: []string{"outside spoof-ip 10.0.0.5 -> host tcp/22 DROP"},
+		},
+		{
+			scenario: "ra-dhcp", old: `iifname "tap100i0" icmpv6 type nd-router-advert drop`, new: "",
+			want: []string{"vm100 send-ra -> vm101 DROP", "vm100 send-ra -> host DROP"},
+		},
+		{
+			scenario: "ra-dhcp", old: `iifname "tap100i0" udp sport 67 udp dport 68 drop`, new: "",
+			want: []string{"vm100 dhcp-offer -> vm101 DROP", "vm100 dhcp-offer -> host DROP"},
+		},
+		{
 			scenario: "antispoof", old: `iifname "tap100i0" ether saddr != 02:00:00:00:01:00 drop`, new: "",
 			want: []string{"vm100 spoof-mac 02:00:00:00:00:99 -> vm101 icmp DROP", "vm100 spoof-mac 02:00:00:00:00:99 -> host udp/53 DROP"},
 		},

@@ -282,12 +282,14 @@ func (n *Net) probeUDP(p *Probe, src, dst end, deadline time.Duration) (outcome,
 		return outcome{}, fmt.Errorf("udp socket: %w", err)
 	}
 	defer conn.Close()
+	// A packet dropped in the host's output hook fails the send with
+	// EPERM; a reject there also queues an ICMP error, so keep reading.
+	note := fmt.Sprintf("no datagram and no error within %v", deadline)
 	if _, err := conn.Write(marker); err != nil {
-		v, ok := classify(err)
-		if !ok {
+		if !errors.Is(err, syscall.EPERM) {
 			return outcome{}, fmt.Errorf("send: %w", err)
 		}
-		return outcome{v, "send: " + err.Error()}, nil
+		note = "send: " + err.Error()
 	}
 	sent := make(chan error, 1)
 	conn.SetReadDeadline(time.Now().Add(deadline))
@@ -309,7 +311,7 @@ func (n *Net) probeUDP(p *Probe, src, dst end, deadline time.Duration) (outcome,
 			return outcome{}, fmt.Errorf("unexpected answer on the sending socket: %v", err)
 		}
 		if v == Drop {
-			return outcome{Drop, fmt.Sprintf("no datagram and no error within %v", deadline)}, nil
+			return outcome{Drop, note}, nil
 		}
 		return outcome{v, "sender saw: " + err.Error()}, nil
 	}
@@ -340,12 +342,12 @@ func (n *Net) probeEcho(p *Probe, src, dst end, deadline time.Duration) (outcome
 	defer c.Close()
 	// The kernel fills in the ICMPv6 checksum; the IPv4 one needs no addresses.
 	msg := packet.Echo(dst.addr, dst.addr, id, 1, marker)
+	note := fmt.Sprintf("no answer within %v", deadline)
 	if _, err := c.WriteTo(msg, &net.IPAddr{IP: dst.addr.AsSlice()}); err != nil {
-		v, ok := classify(err)
-		if !ok {
+		if !errors.Is(err, syscall.EPERM) { // EPERM: see probeUDP
 			return outcome{}, fmt.Errorf("send: %w", err)
 		}
-		return outcome{v, "send: " + err.Error()}, nil
+		note = "send: " + err.Error()
 	}
 	c.SetReadDeadline(time.Now().Add(deadline))
 	buf := make([]byte, 2048)
@@ -353,7 +355,7 @@ func (n *Net) probeEcho(p *Probe, src, dst end, deadline time.Duration) (outcome
 		k, from, err := c.ReadFrom(buf)
 		if err != nil {
 			if v, ok := classify(err); ok && v == Drop {
-				return outcome{Drop, fmt.Sprintf("no answer within %v", deadline)}, nil
+				return outcome{Drop, note}, nil
 			}
 			return outcome{}, err
 		}
