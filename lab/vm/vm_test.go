@@ -124,3 +124,30 @@ func TestKernelBridgeConntrack(t *testing.T) {
 		t.Errorf("Run (-want +got):\n%s", diff)
 	}
 }
+
+// TestKernelRunErrors checks that a VM that does not report back is an
+// error quoting the console.
+func TestKernelRunErrors(t *testing.T) {
+	k := requireVM(t)
+	bad := k
+	bad.Image = "/etc/hostname"
+	tests := []struct {
+		name    string
+		kernel  Kernel
+		timeout time.Duration
+		want    string
+	}{
+		{"not a kernel", bad, time.Minute, "vm: qemu: exit status 1; console tail:\nqemu: "},
+		{"timeout", k, 500 * time.Millisecond, "vm: context deadline exceeded; console tail:\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), tt.timeout)
+			defer cancel()
+			_, err := Run(ctx, Config{Kernel: tt.kernel, Binary: "/bin/true"})
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("Run: error %v, want it to start with %q", err, tt.want)
+			}
+		})
+	}
+}
