@@ -2,9 +2,11 @@ package lab
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // Net is a built topology: the namespaces of one scenario.
@@ -83,7 +85,46 @@ func Build(top *Topology) (n *Net, err error) {
 			return
 		}
 	}
-	return n, nil
+	return n, n.waitReady(5 * time.Second)
+}
+
+// waitReady waits until every link is operationally up. The kernel
+// applies carrier changes asynchronously (linkwatch, up to a second
+// later), and until then bridge ports do not forward and IPv6 has no
+// link-local address.
+func (n *Net) waitReady(limit time.Duration) error {
+	until := time.Now().Add(limit)
+	for _, ns := range n.all {
+		for {
+			down, err := downLinks(ns)
+			if err != nil {
+				return err
+			}
+			if down == "" {
+				break
+			}
+			if time.Now().After(until) {
+				return fmt.Errorf("%s: links not up after %v: %s", ns.Name, limit, down)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+// downLinks lists the links of ns that are not running.
+func downLinks(ns *NS) (string, error) {
+	var down []string
+	err := ns.Do(func() error {
+		ifs, err := net.Interfaces()
+		for _, i := range ifs {
+			if i.Flags&net.FlagRunning == 0 {
+				down = append(down, i.Name)
+			}
+		}
+		return err
+	})
+	return strings.Join(down, " "), err
 }
 
 // Close releases every namespace of the net.

@@ -229,3 +229,22 @@ func TestLabCatchesFlippedVerdict(t *testing.T) {
 		})
 	}
 }
+
+// TestLabLoadError checks that a ruleset nft refuses fails the scenario
+// with nft's own message.
+func TestLabLoadError(t *testing.T) {
+	if why := unusable(); why != "" {
+		cannotRun(t, 0, why)
+	}
+	s, err := ParseScenario("bad-ruleset", []byte("-- nodes/pve1/qemu-server/100.conf --\nnet0: virtio=02:00:00:00:01:00,bridge=vmbr0\n-- expect --\nvm100 -> host icmp ACCEPT\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := func(string, string) ([]byte, error) {
+		return []byte("table inet fwc {\n\tchain input {\n\t\ttcp dport 22 acept\n\t}\n}\n"), nil
+	}
+	_, err = s.Run(t.TempDir(), bad, NFT{}, Options{Deadline: *deadline})
+	if err == nil || !strings.Contains(err.Error(), "nft -f rejected the ruleset") || !strings.Contains(err.Error(), "Error: syntax error") {
+		t.Errorf("Run with a broken ruleset: %v", err)
+	}
+}

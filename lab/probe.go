@@ -14,7 +14,7 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 	if err != nil {
 		return 0, "", err
 	}
-	if p.Frame != ARP && p.Frame != NoFrame && p.Dst.Kind == GuestEnd && src.segment != dst.segment {
+	if p.Frame != NoFrame && src.segment != dst.segment {
 		return 0, "", fmt.Errorf("%s and %s are on different bridges; link-local frames do not cross the host", p.Src, p.Dst)
 	}
 	var o outcome

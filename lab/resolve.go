@@ -28,10 +28,10 @@ func (n *Net) resolve(p *Probe) (src, dst end, err error) {
 	if dst, err = n.endpoint(p.Dst, fam); err != nil {
 		return
 	}
-	if p.Src.Kind == Host {
+	switch {
+	case p.Src.Kind == Host:
 		err = n.hostEnd(&src, dst.segment, p.Src.Addr, fam)
-	}
-	if p.Dst.Kind == Host {
+	case p.Dst.Kind == Host:
 		err = n.hostEnd(&dst, src.segment, p.Dst.Addr, fam)
 	}
 	return

@@ -55,9 +55,6 @@ func bridgeCheck() int {
 // when CI is set) if this machine cannot run the VM.
 func requireVM(t *testing.T) Kernel {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("boots a VM; skipped with -short")
-	}
 	skip := t.Skipf
 	if os.Getenv("CI") != "" {
 		skip = t.Fatalf
@@ -78,9 +75,9 @@ func requireVM(t *testing.T) Kernel {
 	return k
 }
 
-// TestKernelExitStatus is the empty run: it times a boot and checks
+// TestVMExitStatus is the empty run: it times a boot and checks
 // that the program's directory, output and exit code come back.
-func TestKernelExitStatus(t *testing.T) {
+func TestVMExitStatus(t *testing.T) {
 	k := requireVM(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -102,10 +99,10 @@ func TestKernelExitStatus(t *testing.T) {
 	}
 }
 
-// TestKernelBridgeConntrack loads a bridge ruleset with ct state and
+// TestVMBridgeConntrack loads a bridge ruleset with ct state and
 // reject in the guest; nothing is preloaded, so the kernel autoloads
 // nf_conntrack_bridge and nft_reject_bridge through the chroot.
-func TestKernelBridgeConntrack(t *testing.T) {
+func TestVMBridgeConntrack(t *testing.T) {
 	k := requireVM(t)
 	self, err := os.Executable()
 	if err != nil {
@@ -125,9 +122,9 @@ func TestKernelBridgeConntrack(t *testing.T) {
 	}
 }
 
-// TestKernelRunErrors checks that a VM that does not report back is an
+// TestVMRunErrors checks that a VM that does not report back is an
 // error quoting the console.
-func TestKernelRunErrors(t *testing.T) {
+func TestVMRunErrors(t *testing.T) {
 	k := requireVM(t)
 	bad := k
 	bad.Image = "/etc/hostname"
