@@ -189,7 +189,7 @@ func qemuArgs(c Config, dir, share string) []string {
 		"-m", strconv.Itoa(c.Memory), "-smp", strconv.Itoa(c.CPUs),
 		"-kernel", c.Kernel.Image,
 		"-initrd", filepath.Join(dir, "initramfs.cpio"),
-		"-append", "console=ttyS0 panic=-1 quiet "+os.Getenv("XAPPEND"), "-cpu", os.Getenv("XCPU"),
+		"-append", "console=ttyS0 panic=-1 quiet",
 		"-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
 		"-virtfs", "local,path=" + share + ",mount_tag=share,security_model=none",
 	}

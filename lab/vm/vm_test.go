@@ -55,6 +55,9 @@ func bridgeCheck() int {
 // when CI is set) if this machine cannot run the VM.
 func requireVM(t *testing.T) Kernel {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("boots a VM; skipped with -short")
+	}
 	skip := t.Skipf
 	if os.Getenv("CI") != "" {
 		skip = t.Fatalf
@@ -75,9 +78,9 @@ func requireVM(t *testing.T) Kernel {
 	return k
 }
 
-// TestVMExitStatus is the empty run: it times a boot and checks
+// TestKernelExitStatus is the empty run: it times a boot and checks
 // that the program's directory, output and exit code come back.
-func TestVMExitStatus(t *testing.T) {
+func TestKernelExitStatus(t *testing.T) {
 	k := requireVM(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -99,10 +102,10 @@ func TestVMExitStatus(t *testing.T) {
 	}
 }
 
-// TestVMBridgeConntrack loads a bridge ruleset with ct state and
+// TestKernelBridgeConntrack loads a bridge ruleset with ct state and
 // reject in the guest; nothing is preloaded, so the kernel autoloads
 // nf_conntrack_bridge and nft_reject_bridge through the chroot.
-func TestVMBridgeConntrack(t *testing.T) {
+func TestKernelBridgeConntrack(t *testing.T) {
 	k := requireVM(t)
 	self, err := os.Executable()
 	if err != nil {
@@ -122,9 +125,9 @@ func TestVMBridgeConntrack(t *testing.T) {
 	}
 }
 
-// TestVMRunErrors checks that a VM that does not report back is an
+// TestKernelRunErrors checks that a VM that does not report back is an
 // error quoting the console.
-func TestVMRunErrors(t *testing.T) {
+func TestKernelRunErrors(t *testing.T) {
 	k := requireVM(t)
 	bad := k
 	bad.Image = "/etc/hostname"
