@@ -97,7 +97,11 @@ func hostRules() *ir.Ruleset {
 	return &ir.Ruleset{
 		Node: "pve1", Enabled: true,
 		LogRateLimit: ir.RateLimit{Enabled: true, Rate: 1, Unit: "second"},
-		Host:         func() ir.Host { h := baseHost(); h.In, h.Out, h.Forward = hostIn(long, many), hostOut(), hostFwd(); return h }(),
+		Host: func() ir.Host {
+			h := baseHost()
+			h.In, h.Out, h.Forward = hostIn(long, many), hostOut(), hostFwd()
+			return h
+		}(),
 		Groups: []ir.Group{{
 			Name: "web",
 			In:   []ir.Rule{{Proto: "tcp", DPort: prs(port(80), port(443)), Verdict: ir.Accept, Log: ir.Info}, {Proto: "udp", Verdict: ir.Reject}},
@@ -185,14 +189,14 @@ func namesCase() *ir.Ruleset {
 		Node: "pve1", Enabled: true, Host: h,
 		Groups: []ir.Group{{Name: "a-very-long-group-name", Out: []ir.Rule{{Dst: ir.Addr{Set: "dc/a-very-long-ipset-name-for-hash"}, Verdict: ir.Accept, Log: ir.Emerg}}}},
 		Guests: []ir.Guest{{
-			VMID: 999999999, Kind: ir.CT, Enabled: true, PolicyIn: ir.Reject, LogIn: ir.Debug, PolicyOut: ir.Accept, LogOut: ir.Debug, MACFilter: true,
-			NICs: []ir.NIC{{Index: 31, Iface: "veth999999999i31", MAC: "0e:0b:38:b8:b3:25", Firewall: true, IPFilter: "guest-999999999/ipfilter-net31"}},
+			VMID: 1234567, Kind: ir.CT, Enabled: true, PolicyIn: ir.Reject, LogIn: ir.Debug, PolicyOut: ir.Accept, LogOut: ir.Debug, MACFilter: true,
+			NICs: []ir.NIC{{Index: 31, Iface: "veth1234567i31", MAC: "0e:0b:38:b8:b3:25", Firewall: true, IPFilter: "guest-1234567/ipfilter-net31"}},
 			Out:  []ir.Rule{{Verdict: ir.Jump, Group: "a-very-long-group-name"}},
 		}},
 		Sets: []ir.Set{
 			{Name: "dc/a-very-long-ipset-name-for-hash", V4: pfx("192.0.2.0/24")},
 			mgmt,
-			{Name: "guest-999999999/ipfilter-net31", V4: pfx("192.0.2.7/32")},
+			{Name: "guest-1234567/ipfilter-net31", V4: pfx("192.0.2.7/32")},
 		},
 	}
 }
