@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fwc-project/fwc/ir"
 )
 
 // The kernel checks load every emitted script with `nft -c` in a fresh
@@ -152,5 +154,40 @@ func TestKernelLoad(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("listing lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestKernelInjection loads rules whose comments try to break out of their
+// string and checks the kernel got exactly the rules fwc meant.
+func TestKernelInjection(t *testing.T) {
+	needNFT(t)
+	rs := baseRuleset()
+	evil := []string{
+		`"; flush ruleset; "`,
+		`\"} chain evil { accept }`,
+		"line\n}\ntable inet evil {}\n",
+		"tab\there $x ${y} # not a comment",
+		strings.Repeat("ü", 80) + `"`,
+		"\x00\x1b[31m\xff",
+	}
+	for _, c := range evil {
+		r := tcp(port(22, 22))
+		r.Comment, r.Log, r.Iface = c, ir.Info, `eth"0`
+		rs.Host.In = append(rs.Host.In, r)
+	}
+	script := render(rs, Options{}, true, false)
+	out, err := inNamespace(t, `nft -f "$1" && nft -a list chain inet fwc host-in && echo TABLES && nft list tables`, script)
+	if err != nil {
+		t.Fatalf("loading failed: %v\n%s\nscript:\n%s", err, out, numbered(script))
+	}
+	chain, tables, _ := strings.Cut(out, "TABLES\n")
+	if got, want := strings.Count(chain, "# handle"), 1+2*len(evil); got != want { // the chain has a handle too
+		t.Errorf("host-in has %d handles, want %d:\n%s", got, want, chain)
+	}
+	if regexp.MustCompile(`(?m)^\s*(chain|table) [a-z ]*evil`).MatchString(chain) {
+		t.Errorf("an injected object appeared:\n%s", chain)
+	}
+	if tables != "table inet fwc\n" {
+		t.Errorf("tables after loading:\n%s", tables)
 	}
 }

@@ -38,7 +38,7 @@ func (d dialect) verdict(r ir.Rule, dir ir.Direction) string {
 	case ir.Jump:
 		return "jump " + groupChain(r.Group, dir, d.late)
 	}
-	panic("nft: bad verdict " + r.Verdict.String())
+	panic(fmt.Sprintf("nft: bad verdict %d", int(r.Verdict)))
 }
 
 // family is the match that pins a family where nothing else does.
