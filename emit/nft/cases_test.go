@@ -101,6 +101,7 @@ func hostOptions() *ir.Ruleset {
 	h.LocalNetwork = pfx("192.0.2.0/24", "2001:db8::/64")
 	h.Corosync = pfx("192.0.2.0/24", "2001:db8::/64")
 	h.Blacklist = "dc/blacklist"
+	h.Helpers = []string{"ftp", "irc", "sip", "amanda", "netbios-ns", "pptp", "sane", "snmp", "tftp"}
 	rs.LogRateLimit = ir.RateLimit{Enabled: true, Rate: 10, Unit: "minute"}
 	rs.Sets = []ir.Set{
 		set("dc/blacklist", pfx("198.51.100.0/24", "203.0.113.7/32"), pfx("2001:db8:bad::/48")),

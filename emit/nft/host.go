@@ -21,6 +21,7 @@ func (e *emitter) hostTable() *table {
 	in := t.newChain("input", baseHook("input", "filter"))
 	out := t.newChain("output", baseHook("output", "filter"))
 	fwd := t.newChain("forward", baseHook("forward", "filter"))
+	e.helpers(t)
 	user := [3]*chain{t.newChain("host-in", ""), t.newChain("host-out", ""), t.newChain("host-forward", "")}
 	for i, rules := range [3][]ir.Rule{h.In, h.Out, h.Forward} {
 		dir := ir.Direction(i)
