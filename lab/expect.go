@@ -387,6 +387,9 @@ func parseOptions(w *words, p *Probe) error {
 
 // check enforces what the words cannot say alone.
 func check(p *Probe) error {
+	if p.SPort != 0 && p.Proto != "tcp" && p.Proto != "udp" {
+		return fmt.Errorf("sport needs a tcp or udp service")
+	}
 	if p.Flags != 0 && p.Proto != "tcp" {
 		return fmt.Errorf("flags needs a tcp service")
 	}

@@ -72,6 +72,7 @@ func TestParseExpectErrors(t *testing.T) {
 		{"vm100 spoof-ip fd00::9 -> host icmp DROP", `expect:1: spoof-ip fd00::9 does not match the icmp service's family`},
 		{"host spoof-mac 02:00:00:00:00:01 -> vm100 icmp DROP", `expect:1: forged frames are sent from a guest or outside, not from the host`},
 		{"vm100 -> host udp/53 flags syn DROP", `expect:1: flags needs a tcp service`},
+		{"vm100 -> host icmp sport 7 DROP", `expect:1: sport needs a tcp or udp service`},
 		{"vm100 -> host tcp/22 flags syn,xmas DROP", `expect:1: flags "syn,xmas": unknown flag "xmas" (fin, syn, rst, psh, ack, urg)`},
 		{"host -> host icmp ACCEPT", `expect:1: source and destination are the same namespace`},
 		{"vm100 -> vm101@fd00::1 icmp ACCEPT", `expect:1: vm101@fd00::1 does not match the service's family`},
