@@ -120,9 +120,10 @@ mount -t devtmpfs devtmpfs /dev
 {{end -}}
 o=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o ro,cache=loose,$o hostroot /host || fail "cannot mount the host root"
-mount -t tmpfs tmpfs /host/tmp
 mount -t tmpfs tmpfs /host/run
-mkdir /host/run/vm
+mkdir /host/run/vm /host/run/host-tmp
+mount --bind /host/tmp /host/run/host-tmp
+mount -t tmpfs tmpfs /host/tmp
 mount -t 9p -o $o share /host/run/vm || fail "cannot mount the share"
 mount -t proc proc /host/proc
 mount -t sysfs sysfs /host/sys

@@ -18,7 +18,11 @@ var closingLine = regexp.MustCompile(`(?m)^lab \S+: \d+ passed, \d+ failed, \d+ 
 // VM booted with the distribution kernel, which has the bridge
 // conntrack and reject modules this machine's kernel may lack. The
 // lab's output goes to standard output as it is, closing line included.
+// It is `make lab`'s second kernel; -short skips it.
 func TestDebianKernel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole kernel lab in a VM; skipped with -short")
+	}
 	k := requireVM(t)
 	goTool, err := exec.LookPath("go")
 	if err != nil {

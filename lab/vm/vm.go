@@ -20,7 +20,7 @@ type Config struct {
 	Binary  string   // host path of the program; copied into the guest
 	Args    []string // arguments after the program name
 	Env     []string // KEY=value, added to a minimal PATH and HOME
-	Dir     string   // working directory in the guest (a host path); default /
+	Dir     string   // working directory, a host path (see guestPath); default /
 	Preload []string // modules to modprobe before the program starts
 	OutDir  string   // keeps initramfs, share and console.log; default a temp dir, removed
 	Memory  int      // MiB; default 1536
@@ -158,9 +158,20 @@ func prepare(dir, share string, c Config) error {
 	// over the uncached share would cost seconds under TCG.
 	env := append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"}, c.Env...)
 	script := fmt.Sprintf("cp /run/vm/%[1]s /run/%[1]s || exit 125\ncd %[2]s || exit 125\nexec env -i %[3]s %[4]s\n",
-		shellWords([]string{bin}), shellWords([]string{c.Dir}), shellWords(env),
+		shellWords([]string{bin}), shellWords([]string{guestPath(c.Dir)}), shellWords(env),
 		shellWords(append([]string{"/run/" + bin}, c.Args...)))
 	return os.WriteFile(filepath.Join(share, "run.sh"), []byte(script), 0o644)
+}
+
+// guestPath is where the guest sees a host path. The guest has its own
+// tmpfs on /tmp; the host's /tmp (where a CI clone may live) is at
+// /run/host-tmp.
+func guestPath(p string) string {
+	p = filepath.Clean(p)
+	if p == "/tmp" || strings.HasPrefix(p, "/tmp/") {
+		return "/run/host-tmp" + strings.TrimPrefix(p, "/tmp")
+	}
+	return p
 }
 
 func copyFile(dst, src string) error {
@@ -189,7 +200,10 @@ func qemuArgs(c Config, dir, share string) []string {
 		"-m", strconv.Itoa(c.Memory), "-smp", strconv.Itoa(c.CPUs),
 		"-kernel", c.Kernel.Image,
 		"-initrd", filepath.Join(dir, "initramfs.cpio"),
-		"-append", "console=ttyS0 panic=-1 quiet",
+		// Under TCG the kernel finds the TSC unstable and falls back to
+		// the emulated HPET, making every clock read a trap; QEMU's TSC
+		// follows the host clock, so it is safe to trust.
+		"-append", "console=ttyS0 panic=-1 quiet tsc=reliable",
 		"-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
 		"-virtfs", "local,path=" + share + ",mount_tag=share,security_model=none",
 	}

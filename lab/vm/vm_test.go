@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -55,9 +56,6 @@ func bridgeCheck() int {
 // when CI is set) if this machine cannot run the VM.
 func requireVM(t *testing.T) Kernel {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("boots a VM; skipped with -short")
-	}
 	skip := t.Skipf
 	if os.Getenv("CI") != "" {
 		skip = t.Fatalf
@@ -78,34 +76,43 @@ func requireVM(t *testing.T) Kernel {
 	return k
 }
 
-// TestKernelExitStatus is the empty run: it times a boot and checks
-// that the program's directory, output and exit code come back.
-func TestKernelExitStatus(t *testing.T) {
+// TestVMExitStatus is the empty run: it times a boot and checks
+// that the program's directory (under the host's /tmp, as a CI clone
+// may be), environment, output and exit code come back.
+func TestVMExitStatus(t *testing.T) {
 	k := requireVM(t)
+	dir, err := os.MkdirTemp("/tmp", "fwc-vm-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "marker"), []byte("host file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	start := time.Now()
 	got, err := Run(ctx, Config{
 		Kernel: k,
 		Binary: "/bin/sh",
-		Args:   []string{"-c", `echo "$PWD $FOO"; echo err >&2; exit 7`},
+		Args:   []string{"-c", `cat marker; echo "$FOO"; echo err >&2; exit 7`},
 		Env:    []string{"FOO=bar"},
-		Dir:    "/etc",
+		Dir:    dir,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("boot and empty run on %s: %v", k.Version, time.Since(start).Round(time.Millisecond))
-	want := Result{ExitCode: 7, Output: "/etc bar\nerr\n"}
+	want := Result{ExitCode: 7, Output: "host file\nbar\nerr\n"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Run (-want +got):\n%s", diff)
 	}
 }
 
-// TestKernelBridgeConntrack loads a bridge ruleset with ct state and
+// TestVMBridgeConntrack loads a bridge ruleset with ct state and
 // reject in the guest; nothing is preloaded, so the kernel autoloads
 // nf_conntrack_bridge and nft_reject_bridge through the chroot.
-func TestKernelBridgeConntrack(t *testing.T) {
+func TestVMBridgeConntrack(t *testing.T) {
 	k := requireVM(t)
 	self, err := os.Executable()
 	if err != nil {
@@ -125,9 +132,9 @@ func TestKernelBridgeConntrack(t *testing.T) {
 	}
 }
 
-// TestKernelRunErrors checks that a VM that does not report back is an
+// TestVMRunErrors checks that a VM that does not report back is an
 // error quoting the console.
-func TestKernelRunErrors(t *testing.T) {
+func TestVMRunErrors(t *testing.T) {
 	k := requireVM(t)
 	bad := k
 	bad.Image = "/etc/hostname"
@@ -149,5 +156,21 @@ func TestKernelRunErrors(t *testing.T) {
 				t.Errorf("Run: error %v, want it to start with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestGuestPath(t *testing.T) {
+	tests := map[string]string{
+		"/":               "/",
+		"/work/main/lab":  "/work/main/lab",
+		"/tmp":            "/run/host-tmp",
+		"/tmp/ci/fwc/lab": "/run/host-tmp/ci/fwc/lab",
+		"/tmpfoo":         "/tmpfoo",
+		"/tmp/x/../y/":    "/run/host-tmp/y",
+	}
+	for in, want := range tests {
+		if got := guestPath(in); got != want {
+			t.Errorf("guestPath(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
