@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
+
+	"github.com/fwc-project/fwc/pipeline"
 )
 
 var (
@@ -22,8 +24,8 @@ var (
 )
 
 // labCompiler compiles scenario trees: the hand-written ruleset.nft
-// section when a scenario has one.
-var labCompiler = FileCompiler(nil)
+// section when a scenario has one, else fwc.
+var labCompiler = FileCompiler(pipeline.Compile)
 
 // tally counts scenario outcomes for the closing line.
 var tally struct {
