@@ -109,6 +109,10 @@ exec /bin/busybox chroot /host /sbin/modprobe "$@"
 
 // initScript is the guest's /init. It powers off whatever happens; the
 // host reads the outcome from the share (exit, output) and the console.
+// The host root is mounted with cache=loose: it is read-only and does
+// not change during a run, and without the guest's page cache every
+// page fault of every program is a 9p round trip (a bridge ruleset
+// check took 54 s instead of 8 s).
 var initScript = template.Must(template.New("init").Parse(`#!/bin/busybox sh
 /bin/busybox --install -s
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
@@ -133,10 +137,11 @@ mount -t devpts devpts /host/dev/pts
 mount -t tmpfs tmpfs /host/dev/shm
 echo /hostmodprobe >/proc/sys/kernel/modprobe
 ip link set lo up
-{{if .Preload}}chroot /host /sbin/modprobe -a {{.Preload}} || echo "vm: modprobe failed"
+{{if .Preload}}chroot /host /sbin/modprobe -a {{.Preload}} >>/host/run/vm/output 2>&1 ||
+	echo "vm: some modules did not load" >>/host/run/vm/output
 {{end -}}
 echo "vm: running"
-chroot /host /bin/sh /run/vm/run.sh >/host/run/vm/output 2>&1
+chroot /host /bin/sh /run/vm/run.sh >>/host/run/vm/output 2>&1
 echo $? >/host/run/vm/exit
 sync
 poweroff -f

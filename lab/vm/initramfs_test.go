@@ -98,7 +98,7 @@ func TestWriteInitramfs(t *testing.T) {
 		`insmod /modules/virtio.ko || echo "vm: insmod virtio failed"`,
 		`insmod /modules/9pnet.ko || echo "vm: insmod 9pnet failed"`,
 		`insmod /modules/9p.ko || echo "vm: insmod 9p failed"`,
-		`chroot /host /sbin/modprobe -a 'nf_tables' 'it'\''s' || echo "vm: modprobe failed"`,
+		`chroot /host /sbin/modprobe -a 'nf_tables' 'it'\''s' >>/host/run/vm/output 2>&1 ||`,
 	}
 	if diff := cmp.Diff(wantLoads, loads); diff != "" {
 		t.Errorf("module loading in /init (-want +got):\n%s", diff)

@@ -21,7 +21,7 @@ type Config struct {
 	Args    []string // arguments after the program name
 	Env     []string // KEY=value, added to a minimal PATH and HOME
 	Dir     string   // working directory, a host path (see guestPath); default /
-	Preload []string // modules to modprobe before the program starts
+	Preload []string // modules to modprobe first; failures lead the output
 	OutDir  string   // keeps initramfs, share and console.log; default a temp dir, removed
 	Memory  int      // MiB; default 1536
 	CPUs    int      // default 2
@@ -36,8 +36,8 @@ type Result struct {
 }
 
 // NetfilterModules are the modules the kernel lab uses. Autoloading
-// would find most of them; loading them up front makes a missing one
-// show on the console instead of as a wrong verdict.
+// would find them; loading them up front makes a missing one show at
+// the top of the output instead of as a wrong verdict.
 var NetfilterModules = []string{
 	"nf_tables", "nf_conntrack", "nft_ct", "nf_conntrack_bridge",
 	"nft_reject_inet", "nft_reject_bridge", "nft_fib_inet", "nft_limit",
