@@ -131,7 +131,7 @@ func requireStatic(path string) error {
 	defer f.Close()
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_INTERP {
-			return fmt.Errorf("%s is dynamically linked (install busybox-static)", path)
+			return fmt.Errorf("%s is dynamically linked", path)
 		}
 	}
 	return nil

@@ -67,7 +67,7 @@ func requireVM(t *testing.T) Kernel {
 		skip("boots a VM: %v (install qemu-system-x86)", err)
 	}
 	if err := requireStatic("/bin/busybox"); err != nil {
-		skip("boots a VM: %v", err)
+		skip("boots a VM: %v (install busybox-static)", err)
 	}
 	k, err := FindKernel("/boot", "/lib/modules")
 	if err != nil {
