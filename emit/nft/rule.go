@@ -56,12 +56,13 @@ func (d dialect) family(f ir.Family) string {
 	panic("nft: no family to pin")
 }
 
-// ctGuard restricts conntrack matches in the bridge table to IP: other
-// frames (ARP, LLDP, ...) have no conntrack entry and would read as
-// invalid.
+// ctGuard keeps ARP away from conntrack matches in the bridge table: a
+// frame without a conntrack entry reads as invalid, and ARP must pass.
+// Other non-IP frames do read as invalid and are dropped with invalid
+// packets (as NFT does), unless nf_conntrack_allow_invalid is set.
 func (d dialect) ctGuard() string {
 	if d.bridge {
-		return "meta protocol { ip, ip6 }"
+		return "meta protocol != arp"
 	}
 	return ""
 }

@@ -1,0 +1,50 @@
+package nft
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/fwc-project/fwc/ir"
+)
+
+// TestBridgeBody checks when the bridge table gets a body: only for an
+// enabled guest with a firewalled NIC.
+func TestBridgeBody(t *testing.T) {
+	noFW := guest(100, nic(100, 0, "02:00:00:00:01:00"))
+	noFW.NICs[0].Firewall = false
+	off := guest(101, nic(101, 0, "02:00:00:00:01:01"))
+	off.Enabled = false
+	on := guest(102, nic(102, 0, ""))
+	tests := []struct {
+		name   string
+		guests []ir.Guest
+		want   bool
+	}{
+		{"none", nil, false},
+		{"nic without firewall", []ir.Guest{noFW}, false},
+		{"guest disabled", []ir.Guest{off}, false},
+		{"one filtered nic", []ir.Guest{noFW, off, on}, true},
+	}
+	for _, tc := range tests {
+		rs := baseRuleset()
+		rs.Guests = tc.guests
+		got := bytes.Contains(render(rs, Options{}, true, true), []byte("\ntable bridge fwc {\n"))
+		if got != tc.want {
+			t.Errorf("%s: bridge body %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestDuplicateMAC checks that two NICs with one MAC on one bridge do not
+// give the in-mac map a duplicate key: the second is filtered late only.
+func TestDuplicateMAC(t *testing.T) {
+	rs := baseRuleset()
+	rs.Guests = []ir.Guest{guest(100, nic(100, 0, "02:00:00:00:01:00")), guest(101, nic(101, 0, "02:00:00:00:01:00"))}
+	out := render(rs, Options{}, false, true)
+	if n := bytes.Count(out, []byte(`"vmbr0" . 02:00:00:00:01:00 : goto`)); n != 1 {
+		t.Errorf("in-mac has %d entries for the MAC, want 1", n)
+	}
+	if bytes.Contains(out, []byte("chain guest-101-net0-in {")) || !bytes.Contains(out, []byte("chain guest-101-net0-in-late {")) {
+		t.Errorf("guest 101 should have only the late IN chain:\n%s", out)
+	}
+}
