@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // closingLine is the lab's summary, which `make lab` greps for.
@@ -66,10 +68,47 @@ func TestDebianKernel(t *testing.T) {
 	}
 	fmt.Print(res.Output)
 	t.Logf("lab on %s in a VM: %v, exit code %d", k.Version, time.Since(start).Round(time.Second), res.ExitCode)
+	for _, p := range labProblems(res) {
+		t.Error(p)
+	}
+}
+
+// labProblems says what is wrong with a lab run's result.
+func labProblems(res Result) []string {
+	var p []string
 	if !closingLine.MatchString(res.Output) {
-		t.Errorf("the lab printed no closing line (lab <kernel>: N passed, N failed, N skipped)")
+		p = append(p, "the lab printed no closing line (lab <kernel>: N passed, N failed, N skipped)")
 	}
 	if res.ExitCode != 0 {
-		t.Errorf("the lab failed in the VM (exit code %d)", res.ExitCode)
+		p = append(p, fmt.Sprintf("the lab failed in the VM (exit code %d)", res.ExitCode))
+	}
+	return p
+}
+
+func TestLabProblems(t *testing.T) {
+	const closing = "lab 6.1.0-56-amd64: 12 passed, 0 failed, 0 skipped\n"
+	tests := []struct {
+		name string
+		res  Result
+		want []string
+	}{
+		{"passed", Result{Output: "PASS\n" + closing}, nil},
+		{"failed", Result{ExitCode: 1, Output: "--- FAIL: TestLab\nlab 6.1.0-56-amd64: 11 passed, 1 failed, 0 skipped\nFAIL\n"},
+			[]string{"the lab failed in the VM (exit code 1)"}},
+		{"no closing line", Result{Output: "PASS\n"},
+			[]string{"the lab printed no closing line (lab <kernel>: N passed, N failed, N skipped)"}},
+		{"closing line not at line start", Result{Output: "x " + closing},
+			[]string{"the lab printed no closing line (lab <kernel>: N passed, N failed, N skipped)"}},
+		{"crashed", Result{ExitCode: 2, Output: "panic: boom\n"}, []string{
+			"the lab printed no closing line (lab <kernel>: N passed, N failed, N skipped)",
+			"the lab failed in the VM (exit code 2)",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, labProblems(tt.res)); diff != "" {
+				t.Errorf("labProblems (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
