@@ -15,6 +15,7 @@ import (
 type cli struct {
 	Compile compileCmd `cmd:"" help:"Compile a configuration tree into a ruleset."`
 	Lint    lintCmd    `cmd:"" help:"Check configuration trees or single .fw files."`
+	Explain explainCmd `cmd:"" help:"Show which rules decide a packet's fate, and why."`
 }
 
 // commonFlags are shared by every command that reads a tree.

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"text/tabwriter"
+
+	"github.com/fwc-project/fwc/explain"
+	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/pipeline"
+)
+
+type explainCmd struct {
+	commonFlags
+	From     string `required:"" placeholder:"EP" help:"Source: host, outside, <vmid> or <vmid>/net<N>."`
+	To       string `required:"" placeholder:"EP" help:"Destination: host, outside, <vmid> or <vmid>/net<N>."`
+	Proto    string `short:"p" placeholder:"PROTO" help:"Protocol name or number, or arp (default tcp; icmp with --icmp-type)."`
+	DPort    uint16 `name:"dport" placeholder:"N" help:"Destination port."`
+	SPort    uint16 `name:"sport" placeholder:"N" help:"Source port (default 40000)."`
+	Src      string `placeholder:"IP" help:"Source address (default: the source endpoint's own; another one is a forged source)."`
+	Dst      string `placeholder:"IP" help:"Destination address (default: the destination endpoint's own)."`
+	ICMPType string `name:"icmp-type" placeholder:"T" help:"ICMP or ICMPv6 type: a name or TYPE[/CODE] (default echo-request)."`
+	MAC      string `placeholder:"MAC" help:"Source MAC (default: the source NIC's own; another one is forged)."`
+	IPv6     bool   `name:"ipv6" short:"6" help:"Use IPv6 when no address says which family."`
+	State    string `enum:"new,established" default:"new" help:"Conntrack state: new or established."`
+	Uplink   string `placeholder:"BRIDGE" help:"Bridge the host's uplink is a port of (default: a routed uplink, eth0)."`
+	Format   string `enum:"text,json" default:"text" help:"Output format: text or json."`
+	Tree     string `arg:"" type:"existingdir" help:"Configuration tree in the /etc/pve layout."`
+}
+
+func (c *explainCmd) Run(e *env) error {
+	q, err := c.packet()
+	if err != nil {
+		return err
+	}
+	o, err := c.options()
+	if err != nil {
+		return err
+	}
+	rs, diags, err := pipeline.Load(c.Tree, o)
+	if err != nil {
+		return err
+	}
+	// Lint's notes are for lint; problems that change the ruleset are shown.
+	var shown ir.Diags
+	for _, d := range diags {
+		if d.Severity != ir.Note {
+			shown = append(shown, d)
+		}
+	}
+	writeText(e.stderr, shown)
+	if diags.HasErrors() {
+		fmt.Fprintln(e.stderr, "fwc: nothing explained: the configuration has errors (see above; --keep-going skips bad items)")
+		return exitError{exitFindings}
+	}
+	res, err := explain.Network{Uplink: c.Uplink}.Explain(rs, q)
+	if err != nil {
+		return err
+	}
+	if c.Format == "json" {
+		return writeExplainJSON(e.stdout, res)
+	}
+	return writeExplainText(e.stdout, q, res)
+}
+
+// packet turns the flags into the question.
+func (c *explainCmd) packet() (explain.Packet, error) {
+	var q explain.Packet
+	var err error
+	if q.From, err = explain.ParseEndpoint(c.From); err != nil {
+		return q, fmt.Errorf("--from: %w", err)
+	}
+	if q.To, err = explain.ParseEndpoint(c.To); err != nil {
+		return q, fmt.Errorf("--to: %w", err)
+	}
+	for _, a := range []struct {
+		flag, s string
+		to      *netip.Addr
+	}{{"--src", c.Src, &q.Src}, {"--dst", c.Dst, &q.Dst}} {
+		if a.s == "" {
+			continue
+		}
+		if *a.to, err = netip.ParseAddr(a.s); err != nil {
+			return q, fmt.Errorf("%s: %w", a.flag, err)
+		}
+	}
+	if c.MAC != "" {
+		if q.SrcMAC, err = net.ParseMAC(c.MAC); err != nil || len(q.SrcMAC) != 6 {
+			return q, fmt.Errorf("--mac: bad MAC address %q", c.MAC)
+		}
+	}
+	if c.State == "established" {
+		q.State = explain.Established
+	}
+	q.Proto, q.DPort, q.SPort, q.ICMPType, q.IPv6 = c.Proto, c.DPort, c.SPort, c.ICMPType, c.IPv6
+	return q, nil
+}
+
+func writeExplainText(w io.Writer, q explain.Packet, res explain.Result) error {
+	fmt.Fprintf(w, "%s: %s (%s) -> %s (%s)\n", res.Verdict, q.From, res.Src, q.To, res.Dst)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, s := range res.Path {
+		where := s.Pos.Filename
+		if s.Pos.IsValid() {
+			where = fmt.Sprintf("%s:%d", s.Pos.Filename, s.Pos.Line)
+		}
+		if where == "" {
+			where = "(built in)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Chain, s.Match, where)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	return nil
+}
+
+type explainDoc struct {
+	Verdict string     `json:"verdict"`
+	Src     string     `json:"src"`
+	Dst     string     `json:"dst"`
+	Path    []jsonStep `json:"path"`
+	Notes   []string   `json:"notes"`
+}
+
+type jsonStep struct {
+	Chain string `json:"chain"`
+	Match string `json:"match"`
+	File  string `json:"file"`
+	Line  int    `json:"line"`
+}
+
+func writeExplainJSON(w io.Writer, res explain.Result) error {
+	doc := explainDoc{Verdict: res.Verdict.String(), Src: res.Src.String(), Dst: res.Dst.String(),
+		Path: []jsonStep{}, Notes: append([]string{}, res.Notes...)}
+	for _, s := range res.Path {
+		doc.Path = append(doc.Path, jsonStep{Chain: s.Chain, Match: s.Match, File: s.Pos.Filename, Line: s.Pos.Line})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}

@@ -1,0 +1,243 @@
+// Package explain answers "what happens to this packet?" over the IR: it
+// walks the chains emit/nft writes, in their order and with their
+// built-in rules, and returns the verdict with every step that decided
+// something and the configuration line behind it. emit/nft's output is
+// the reference: a difference between explain and the kernel running
+// that output is a bug in one of them, which the kernel lab checks.
+//
+// Assumptions, as in the lab: bridged frames do not pass the inet table
+// (br_netfilter off or bridge-nf-call-iptables 0), and a single SYN stays
+// below protection_synflood's rate.
+package explain
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/fwc-project/fwc/ir"
+)
+
+// Result is the answer to a question.
+type Result struct {
+	Verdict ir.Verdict // Accept, Drop or Reject as the kernel applies it
+	Path    []Step
+	// Src and Dst are the addresses explain used (the defaults filled).
+	Src, Dst netip.Addr
+	// Notes say what the steps cannot: assumptions made, and where the
+	// iptables backend differs.
+	Notes []string
+}
+
+// Step is one rule on the path that decided something: entered a chain,
+// accepted, dropped or rejected.
+type Step struct {
+	Chain string // the nft chain, as emit/nft names it
+	Match string // what matched, in words or as ir.Rule.String
+	Pos   ir.Pos // the configuration line (or file) responsible
+}
+
+// Explain evaluates p over rs with the default network (a routed uplink).
+func Explain(rs *ir.Ruleset, p Packet) (Result, error) {
+	return Network{}.Explain(rs, p)
+}
+
+// Explain evaluates p over rs on the network nw.
+func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
+	top, err := nw.plan(rs)
+	if err != nil {
+		return Result{}, err
+	}
+	e := &ev{rs: rs, top: top, files: findFiles(rs)}
+	src, dst, err := e.resolve(q)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Src: e.p.src, Dst: e.p.dst}
+	v := e.walk(src, dst)
+	switch v {
+	case none, accepted:
+		res.Verdict = ir.Accept
+	case dropped:
+		res.Verdict = ir.Drop
+	case rejected:
+		res.Verdict = ir.Reject
+	}
+	res.Path, res.Notes = e.steps, e.notes
+	return res, nil
+}
+
+// place is a resolved endpoint: where it sits and its addresses.
+type place struct {
+	kind Kind
+	port *port    // guests
+	seg  *segment // the segment it is on; for the host, the peer's
+}
+
+// resolve finds both endpoints and fills the packet.
+func (e *ev) resolve(q Packet) (src, dst place, err error) {
+	if q.From.Kind == q.To.Kind && q.From.Kind != Guest {
+		return src, dst, fmt.Errorf("%s to %s: source and destination are the same", q.From, q.To)
+	}
+	if src, err = e.place(q.From); err != nil {
+		return
+	}
+	if dst, err = e.place(q.To); err != nil {
+		return
+	}
+	if src.kind == Host {
+		src.seg = dst.seg
+	}
+	if dst.kind == Host {
+		dst.seg = src.seg
+	}
+	if src.port != nil && src.port == dst.port {
+		return src, dst, fmt.Errorf("%s to %s: source and destination are the same NIC", q.From, q.To)
+	}
+	p := &pkt{state: q.State, src: q.Src, dst: q.Dst, fam: 4}
+	switch {
+	case q.Src.IsValid() && q.Dst.IsValid() && q.Src.Is4() != q.Dst.Is4():
+		return src, dst, fmt.Errorf("--src %s and --dst %s are of different families", q.Src, q.Dst)
+	case q.Src.Is6() || q.Dst.Is6() || q.IPv6:
+		p.fam = 6
+	}
+	e.p = p
+	if err = p.resolveProto(q); err != nil {
+		return
+	}
+	fam := p.fam
+	if p.arp {
+		fam = 4
+		if src.seg != dst.seg {
+			return src, dst, fmt.Errorf("ARP does not cross the host: %s and %s are on different segments", q.From, q.To)
+		}
+		if q.Src.Is6() || q.Dst.Is6() {
+			return src, dst, fmt.Errorf("ARP is IPv4 only")
+		}
+	}
+	if !p.src.IsValid() {
+		p.src = e.addr(src, fam)
+	}
+	if !p.dst.IsValid() {
+		p.dst = e.addr(dst, fam)
+	}
+	if !p.src.IsValid() || !p.dst.IsValid() {
+		return src, dst, fmt.Errorf("no IPv%d address for %s or %s: give --src and --dst", fam, q.From, q.To)
+	}
+	p.smac = e.mac(src)
+	if q.SrcMAC != nil {
+		p.smac = q.SrcMAC
+	}
+	switch {
+	case p.arp || e.top.addrType(p.dst) == "broadcast":
+		p.dmac = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	case p.dst.Is4() && p.dst.IsMulticast():
+		d := p.dst.As4()
+		p.dmac = net.HardwareAddr{0x01, 0x00, 0x5e, d[1] & 0x7f, d[2], d[3]}
+	case p.dst.IsMulticast():
+		d := p.dst.As16()
+		p.dmac = net.HardwareAddr{0x33, 0x33, d[12], d[13], d[14], d[15]}
+	case dst.seg != src.seg || dst.kind == Host:
+		p.dmac = src.seg.mac // routed or to the host: the host's MAC
+	default:
+		p.dmac = e.mac(dst)
+	}
+	return src, dst, nil
+}
+
+func (e *ev) place(ep Endpoint) (place, error) {
+	switch ep.Kind {
+	case Host:
+		return place{kind: Host}, nil
+	case Outside:
+		return place{kind: Outside, seg: e.top.uplink}, nil
+	}
+	pt, err := e.top.find(ep)
+	if err != nil {
+		return place{}, err
+	}
+	seg := e.top.segs[pt.n.Bridge]
+	if seg == nil {
+		return place{}, fmt.Errorf("%d/net%d has no bridge", pt.g.VMID, pt.n.Index)
+	}
+	return place{kind: Guest, port: pt, seg: seg}, nil
+}
+
+func (e *ev) addr(pl place, fam int) netip.Addr {
+	switch pl.kind {
+	case Host:
+		return pick(pl.seg.host, fam)
+	case Outside:
+		return pick(e.top.outside, fam)
+	}
+	return pick(pl.port.addrs, fam)
+}
+
+func (e *ev) mac(pl place) net.HardwareAddr {
+	switch pl.kind {
+	case Host:
+		return pl.seg.mac
+	case Outside:
+		return e.top.outMAC
+	}
+	return pl.port.mac
+}
+
+// walk sends the packet through the hooks on its path. A hook's verdict
+// other than accept ends the walk; accept moves on to the next hook.
+func (e *ev) walk(src, dst place) verdict {
+	if !e.rs.Enabled {
+		e.note("the firewall is disabled (cluster.fw enable: 0): fwc loads empty tables")
+		return accepted
+	}
+	hostT := e.rs.Host.Enabled
+	p := e.p
+	bridged := src.kind != Host && dst.kind != Host && src.seg == dst.seg
+	var hooks []func() verdict
+	// Leaving the source.
+	switch src.kind {
+	case Host:
+		p.oif = dst.seg.name
+		if hostT && !p.arp { // ARP never enters the inet table
+			hooks = append(hooks, e.output)
+		}
+	case Guest:
+		p.bridge = src.seg.name
+		hooks = append(hooks, func() verdict { return e.guestOut(src.port) }, e.inUnicast)
+	case Outside:
+		if src.seg.guest {
+			p.bridge = src.seg.name
+			hooks = append(hooks, e.inUnicast)
+		}
+	}
+	// Through the host, unless bridged.
+	switch {
+	case bridged:
+	case dst.kind == Host:
+		p.iif = src.seg.name
+		if hostT && !p.arp {
+			hooks = append(hooks, e.input)
+		}
+	case src.kind != Host:
+		p.iif, p.oif = src.seg.name, dst.seg.name
+		if hostT {
+			hooks = append(hooks, e.forward)
+		}
+	}
+	// Reaching a guest.
+	if dst.kind == Guest {
+		if !bridged {
+			p.mark = false // a new frame on the destination bridge
+		}
+		hooks = append(hooks, func() verdict { return e.postrouting(dst.port) })
+	}
+	for _, h := range hooks {
+		if v := h(); v == dropped || v == rejected {
+			return v
+		}
+	}
+	if len(e.steps) == 0 {
+		e.note("no chain of fwc's rulesets filters this path")
+	}
+	return accepted
+}

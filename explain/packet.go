@@ -1,0 +1,179 @@
+package explain
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/netdb"
+)
+
+// State is the packet's conntrack state.
+type State int
+
+// Conntrack states a question can ask about.
+const (
+	New State = iota
+	Established
+)
+
+func (s State) String() string {
+	if s == Established {
+		return "established"
+	}
+	return "new"
+}
+
+// TCP flag bits.
+const (
+	FIN uint8 = 1 << iota
+	SYN
+	RST
+	PSH
+	ACK
+	URG
+)
+
+// Packet is the question: a packet from one endpoint to another. Zero
+// fields take defaults: addresses and MACs are the endpoints' own, the
+// family is IPv4 unless an address says otherwise, TCP flags are SYN for
+// a new connection and ACK for an established one, and ICMP is an echo
+// request.
+type Packet struct {
+	From, To Endpoint
+	// Proto is a protocol name or number as /etc/protocols has it, or
+	// "arp"; "icmp" with an IPv6 family means ICMPv6. Default tcp.
+	Proto        string
+	SPort, DPort uint16
+	ICMPType     string // name or number; "" is echo-request
+	Src, Dst     netip.Addr
+	IPv6         bool             // the family when Src and Dst are unset
+	SrcMAC       net.HardwareAddr // a forged source MAC; nil is the endpoint's own
+	State        State
+	Flags        uint8 // TCP flags; 0 for the default
+}
+
+// pkt is a packet with every field resolved, plus where it is now.
+type pkt struct {
+	arp        bool
+	fam        int // 4 or 6; 0 for ARP
+	proto      uint8
+	protoName  string
+	sport      uint16
+	dport      uint16
+	icmp, code uint8
+	src, dst   netip.Addr
+	smac, dmac net.HardwareAddr
+	state      State
+	flags      uint8
+
+	iif, oif string // interfaces at the current hook
+	bridge   string // the bridge a frame is on (meta ibrname)
+	mark     bool   // the accept mark of the unicast IN path
+}
+
+// hasPorts reports whether the protocol carries ports where nft's th
+// expressions read them.
+func (p *pkt) hasPorts() bool {
+	switch p.proto {
+	case 6, 17, 33, 132, 136:
+		return true
+	}
+	return false
+}
+
+func (p *pkt) isICMP() bool { return p.proto == 1 && p.fam == 4 || p.proto == 58 && p.fam == 6 }
+
+// pkttype is nft's meta pkttype of a frame: broadcast, multicast or
+// unicast, from its destination MAC.
+func (p *pkt) pkttype() string {
+	switch {
+	case p.dmac.String() == "ff:ff:ff:ff:ff:ff":
+		return "broadcast"
+	case len(p.dmac) > 0 && p.dmac[0]&1 == 1:
+		return "multicast"
+	}
+	return "unicast"
+}
+
+// resolveProto fills the protocol fields of p from the question.
+func (p *pkt) resolveProto(q Packet) error {
+	name := strings.ToLower(q.Proto)
+	if name == "" {
+		name = "tcp"
+		if q.ICMPType != "" {
+			name = "icmp"
+		}
+	}
+	if name == "arp" {
+		p.arp, p.fam = true, 0
+		return nil
+	}
+	if p.fam == 6 && (name == "icmp" || name == "icmpv6") {
+		name = "ipv6-icmp"
+	}
+	if p.fam == 4 && name == "icmpv6" {
+		return fmt.Errorf("-p icmpv6 with an IPv4 address")
+	}
+	canon, num, ok := netdb.Protocol(name)
+	if !ok {
+		return fmt.Errorf("unknown protocol %q", q.Proto)
+	}
+	if num == 58 {
+		p.fam = 6
+	}
+	p.proto, p.protoName = num, canon
+	if q.ICMPType != "" && !p.isICMP() {
+		return fmt.Errorf("--icmp-type needs -p icmp or icmpv6")
+	}
+	if (q.SPort != 0 || q.DPort != 0) && !p.hasPorts() {
+		return fmt.Errorf("ports need a protocol with ports (tcp, udp, sctp, dccp, udplite), not %s", canon)
+	}
+	if p.isICMP() {
+		t := q.ICMPType
+		if t == "" {
+			t = "echo-request"
+		}
+		it, ok := icmpType(p.fam == 6, t)
+		if !ok {
+			return fmt.Errorf("unknown ICMP type %q for %s: a name or TYPE[/CODE]", t, canon)
+		}
+		p.icmp, p.code = it.Type, it.Code
+	}
+	p.sport, p.dport = q.SPort, q.DPort
+	if p.hasPorts() && p.sport == 0 {
+		p.sport = defaultSPort
+	}
+	p.flags = q.Flags
+	if p.proto == 6 && p.flags == 0 {
+		p.flags = SYN
+		if q.State == Established {
+			p.flags = ACK
+		}
+	}
+	return nil
+}
+
+// icmpType reads an ICMP type name or TYPE[/CODE] numbers.
+func icmpType(v6 bool, s string) (ir.ICMPType, bool) {
+	if t, ok := netdb.ICMPType(v6, s); ok {
+		return t, true
+	}
+	ts, cs, hasCode := strings.Cut(s, "/")
+	t, err := strconv.ParseUint(ts, 10, 8)
+	if err != nil {
+		return ir.ICMPType{}, false
+	}
+	c, err := strconv.ParseUint(cs, 10, 8)
+	if hasCode && err != nil {
+		return ir.ICMPType{}, false
+	}
+	return ir.ICMPType{Type: uint8(t), Code: uint8(c), HasCode: hasCode}, true
+}
+
+// defaultSPort is the source port when the question gives none: an
+// ephemeral port, as a client would use.
+const defaultSPort = 40000
