@@ -138,11 +138,12 @@ func TestKernelGolden(t *testing.T) {
 	}
 }
 
-// TestKernelLoad really loads a host table and reads it back.
+// TestKernelLoad really loads a host table, twice (the second run replaces
+// the first), and reads it back.
 func TestKernelLoad(t *testing.T) {
 	needNFT(t)
 	script := render(hostRules(), Options{}, true, false)
-	out, err := inNamespace(t, `nft -f "$1" && nft list table inet fwc`, script)
+	out, err := inNamespace(t, `nft -f "$1" && nft -f "$1" && nft list table inet fwc`, script)
 	if err != nil {
 		t.Fatalf("loading failed: %v\n%s", err, out)
 	}
@@ -151,8 +152,8 @@ func TestKernelLoad(t *testing.T) {
 		"chain group-web-forward {", "set v4-dc/office {",
 		`comment "ssh 'admins'; } flush ruleset"`,
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("listing lacks %q:\n%s", want, out)
+		if n := strings.Count(out, want); n != 1 {
+			t.Errorf("listing has %q %d times, want once:\n%s", want, n, out)
 		}
 	}
 }
