@@ -228,9 +228,21 @@ func nicList(nics []ir.NIC) string {
 	if len(nics) == 0 {
 		return "no interfaces"
 	}
+	// Runs of consecutive indices print as "net0-net31".
 	var names []string
-	for _, n := range nics {
-		names = append(names, "net"+strconv.Itoa(n.Index))
+	for i := 0; i < len(nics); {
+		j := i
+		for j+1 < len(nics) && nics[j+1].Index == nics[j].Index+1 {
+			j++
+		}
+		name := "net" + strconv.Itoa(nics[i].Index)
+		if j > i+1 {
+			name += "-net" + strconv.Itoa(nics[j].Index)
+			i = j + 1
+		} else {
+			i++
+		}
+		names = append(names, name)
 	}
 	return strings.Join(names, ", ")
 }
