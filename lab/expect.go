@@ -75,13 +75,15 @@ type Frame int
 
 // Frame kinds; NoFrame means the probe is a service probe (tcp, udp, icmp).
 const (
-	NoFrame        Frame = iota
-	ARP                  // ARP request, sender IP/MAC possibly foreign
-	RouterAdvert         // ICMPv6 router advertisement to ff02::1
-	DHCPOffer            // DHCPv4 server reply, broadcast
-	DHCPDiscover         // DHCPv4 client request, broadcast
-	DHCP6Advertise       // DHCPv6 server reply to ff02::1
-	DHCP6Solicit         // DHCPv6 client request to ff02::1:2
+	NoFrame         Frame = iota
+	ARP                   // ARP request, sender IP/MAC possibly foreign
+	RouterAdvert          // ICMPv6 router advertisement to ff02::1
+	DHCPOffer             // DHCPv4 server reply, broadcast
+	DHCPDiscover          // DHCPv4 client request, broadcast
+	DHCP6Advertise        // DHCPv6 server reply to ff02::1
+	DHCP6Solicit          // DHCPv6 client request to ff02::1:2
+	NeighborSolicit       // NDP solicitation for the destination's address
+	NeighborAdvert        // unsolicited NDP advertisement claiming an address
 )
 
 var frameWords = map[string]Frame{
@@ -92,6 +94,8 @@ var frameWords = map[string]Frame{
 	"dhcp-discover":   DHCPDiscover,
 	"dhcp6-advertise": DHCP6Advertise,
 	"dhcp6-solicit":   DHCP6Solicit,
+	"ndp":             NeighborSolicit,
+	"ndp-spoof":       NeighborAdvert,
 }
 
 // Probe is one expectation line of a scenario.
@@ -103,8 +107,8 @@ type Probe struct {
 	SpoofIP  netip.Addr       // spoof-ip: forged source address
 	SpoofMAC net.HardwareAddr // spoof-mac: forged source MAC
 	Frame    Frame
-	ARPIP    netip.Addr       // arp-spoof sender IP
-	ARPMAC   net.HardwareAddr // arp-spoof sender MAC, nil for the NIC's own
+	ClaimIP  netip.Addr       // arp-spoof sender IP, ndp-spoof target address
+	ClaimMAC net.HardwareAddr // the MAC claimed with it; nil for the NIC's own
 
 	Proto string // "tcp", "udp" or "icmp"; "" for frame probes
 	IPv6  bool
@@ -246,17 +250,17 @@ func parseSourceOptions(w *words, p *Probe) error {
 				return fmt.Errorf("%q: a probe sends one kind of frame", tok)
 			}
 			p.Frame = f
-			if tok != "arp-spoof" {
+			if tok != "arp-spoof" && tok != "ndp-spoof" {
 				continue
 			}
-			if p.ARPIP, err = parseAddrArg(w, "arp-spoof"); err != nil {
+			if p.ClaimIP, err = parseAddrArg(w, tok); err != nil {
 				return err
 			}
-			if !p.ARPIP.Is4() {
-				return fmt.Errorf("arp-spoof needs an IPv4 address, not %s", p.ARPIP)
+			if want6 := tok == "ndp-spoof"; p.ClaimIP.Is6() != want6 {
+				return fmt.Errorf("%s needs an IPv%d address, not %s", tok, map[bool]int{false: 4, true: 6}[want6], p.ClaimIP)
 			}
 			if _, err := net.ParseMAC(w.peek()); err == nil && strings.Count(w.peek(), ":") == 5 {
-				p.ARPMAC, _ = parseMACArg(w, "arp-spoof")
+				p.ClaimMAC, _ = parseMACArg(w, tok)
 			}
 		}
 	}
@@ -421,7 +425,8 @@ func check(p *Probe) error {
 // Family returns the probe's address family as 4 or 6.
 func (p *Probe) Family() int {
 	switch {
-	case p.Frame == RouterAdvert || p.Frame == DHCP6Advertise || p.Frame == DHCP6Solicit || p.IPv6:
+	case p.Frame == RouterAdvert || p.Frame == DHCP6Advertise || p.Frame == DHCP6Solicit,
+		p.Frame == NeighborSolicit || p.Frame == NeighborAdvert || p.IPv6:
 		return 6
 	}
 	return 4

@@ -35,11 +35,15 @@ func TestParseExpect(t *testing.T) {
 			Src: vm100, Dst: vm101, SpoofIP: netip.MustParseAddr("10.9.9.9"),
 			SpoofMAC: net.HardwareAddr{2, 0, 0, 0, 0, 0x99}, Proto: "icmp", Want: Drop}},
 		{"vm100 arp-spoof 10.0.0.99 -> host DROP", Probe{
-			Src: vm100, Dst: host, Frame: ARP, ARPIP: netip.MustParseAddr("10.0.0.99"), Want: Drop}},
+			Src: vm100, Dst: host, Frame: ARP, ClaimIP: netip.MustParseAddr("10.0.0.99"), Want: Drop}},
 		{"vm100 arp-spoof 10.0.0.99 02:00:00:00:00:99 -> vm101 DROP", Probe{
-			Src: vm100, Dst: vm101, Frame: ARP, ARPIP: netip.MustParseAddr("10.0.0.99"),
-			ARPMAC: net.HardwareAddr{2, 0, 0, 0, 0, 0x99}, Want: Drop}},
+			Src: vm100, Dst: vm101, Frame: ARP, ClaimIP: netip.MustParseAddr("10.0.0.99"),
+			ClaimMAC: net.HardwareAddr{2, 0, 0, 0, 0, 0x99}, Want: Drop}},
 		{"vm100 send-ra -> vm101 DROP", Probe{Src: vm100, Dst: vm101, Frame: RouterAdvert, Want: Drop}},
+		{"vm100 ndp -> host ACCEPT", Probe{Src: vm100, Dst: host, Frame: NeighborSolicit, Want: Accept}},
+		{"vm100 ndp-spoof fd00::111 02:00:00:00:00:99 -> vm101 DROP", Probe{
+			Src: vm100, Dst: vm101, Frame: NeighborAdvert, ClaimIP: netip.MustParseAddr("fd00::111"),
+			ClaimMAC: net.HardwareAddr{2, 0, 0, 0, 0, 0x99}, Want: Drop}},
 		{"vm100 dhcp-offer -> vm101 DROP", Probe{Src: vm100, Dst: vm101, Frame: DHCPOffer, Want: Drop}},
 		{"outside -> host tcp6/22 flags syn,fin DROP", Probe{
 			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: host, Proto: "tcp", IPv6: true, Port: 22,
@@ -78,6 +82,7 @@ func TestParseExpectErrors(t *testing.T) {
 		{"vm100 -> vm101@fd00::1 icmp ACCEPT", `expect:1: vm101@fd00::1 does not match the service's family`},
 		{"vm100 send-ra dhcp-offer -> vm101 DROP", `expect:1: "dhcp-offer": a probe sends one kind of frame`},
 		{"vm100 arp-spoof fd00::1 -> host DROP", `expect:1: arp-spoof needs an IPv4 address, not fd00::1`},
+		{"vm100 ndp-spoof 10.0.0.1 -> host DROP", `expect:1: ndp-spoof needs an IPv6 address, not 10.0.0.1`},
 	}
 	for _, tt := range tests {
 		_, err := ParseExpect(tt.line)

@@ -49,15 +49,26 @@ func (n *Net) forge(p *Probe, src, dst end, marker []byte) ([]byte, error) {
 	ll := linkLocal(src.mac)
 	switch p.Frame {
 	case ARP:
-		sha, spa := src.mac, p.ARPIP
-		if p.ARPMAC != nil {
-			sha = p.ARPMAC
+		sha, spa := src.mac, p.ClaimIP
+		if p.ClaimMAC != nil {
+			sha = p.ClaimMAC
 		}
 		if !spa.IsValid() {
 			spa = src.addr
 		}
 		body := packet.ARP(packet.ARPRequest, sha, spa, make(net.HardwareAddr, 6), dst.addr, marker)
 		return packet.Ether(packet.Broadcast, smac, packet.EtherARP, body), nil
+	case NeighborSolicit:
+		group := packet.SolicitedNode(dst.addr)
+		ip := packet.IP(ll, group, packet.ProtoICMPv6, 255, packet.NeighborSolicit(ll, group, dst.addr, src.mac, marker))
+		return packet.Ether(packet.MulticastMAC(group), smac, packet.EtherIPv6, ip), nil
+	case NeighborAdvert:
+		all, mac := netip.MustParseAddr("ff02::1"), src.mac
+		if p.ClaimMAC != nil {
+			mac = p.ClaimMAC
+		}
+		ip := packet.IP(ll, all, packet.ProtoICMPv6, 255, packet.NeighborAdvert(ll, all, p.ClaimIP, mac, marker))
+		return packet.Ether(packet.MulticastMAC(all), smac, packet.EtherIPv6, ip), nil
 	case RouterAdvert:
 		all := netip.MustParseAddr("ff02::1")
 		ip := packet.IP(ll, all, packet.ProtoICMPv6, 255, packet.RouterAdvert(ll, all, marker))

@@ -196,6 +196,10 @@ func TestLabCatchesFlippedVerdict(t *testing.T) {
 			want: []string{"vm100 dhcp-offer -> vm101 DROP", "vm100 dhcp-offer -> host DROP"},
 		},
 		{
+			scenario: "antispoof", old: `iifname "tap100i0" icmpv6 type nd-neighbor-advert ip6 daddr ff02::1 drop`, new: "",
+			want: []string{"vm100 ndp-spoof fd00::111 -> vm101 DROP", "vm100 ndp-spoof fd00::1 -> host DROP"},
+		},
+		{
 			scenario: "antispoof", old: `iifname "tap100i0" ether saddr != 02:00:00:00:01:00 drop`, new: "",
 			want: []string{"vm100 spoof-mac 02:00:00:00:00:99 -> vm101 icmp DROP", "vm100 spoof-mac 02:00:00:00:00:99 -> host udp/53 DROP"},
 		},

@@ -21,8 +21,8 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 	switch {
 	case p.Forged():
 		o, err = n.probeForged(p, src, dst, deadline)
-		if err == nil && (p.SpoofMAC != nil || p.Frame == ARP) {
-			err = n.settle(dst)
+		if err == nil && (p.SpoofMAC != nil || p.Frame == ARP || p.Frame == NeighborAdvert) {
+			err = n.settle(src.segment)
 		}
 	case p.Proto == "tcp":
 		o, err = n.probeTCP(p, src, dst, deadline)
@@ -35,9 +35,10 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 }
 
 // settle forgets what a forged frame may have taught the bridges and
-// neighbour tables (a MAC learned on the wrong port, a poisoned ARP
-// entry), so the next probe sees the topology as built.
-func (n *Net) settle(dst end) error {
+// neighbour tables (a MAC learned on the wrong port, a poisoned ARP or
+// NDP entry anywhere on the sender's segment), so the next probe sees
+// the topology as built.
+func (n *Net) settle(segment string) error {
 	var b strings.Builder
 	for _, br := range n.Top.Bridges {
 		fmt.Fprintf(&b, "link set %s type bridge fdb_flush\n", br.Name)
@@ -46,9 +47,19 @@ func (n *Net) settle(dst end) error {
 	if _, err := n.Host.Run([]byte(b.String()), "ip", "-batch", "-"); err != nil {
 		return err
 	}
-	if dst.ns != n.Host {
-		_, err := dst.ns.Run(nil, "ip", "neigh", "flush", "all")
-		return err
+	others := []*NS{}
+	if n.Top.Uplink.Bridge == segment {
+		others = append(others, n.Outside)
+	}
+	for _, p := range n.Top.Ports {
+		if p.Bridge == segment {
+			others = append(others, n.Ports[p.Name])
+		}
+	}
+	for _, ns := range others {
+		if _, err := ns.Run(nil, "ip", "neigh", "flush", "all"); err != nil {
+			return err
+		}
 	}
 	return nil
 }

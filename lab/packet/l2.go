@@ -36,11 +36,49 @@ func RouterAdvert(src, dst netip.Addr, marker []byte) []byte {
 	rest := make([]byte, 12)
 	rest[0] = 64                               // cur hop limit
 	binary.BigEndian.PutUint16(rest[2:], 1800) // router lifetime
+	return ICMP(src, dst, ICMPv6RouterAdv, 0, append(rest, markerOption(marker)...))
+}
+
+// markerOption is an NDP option of the experimental type 253 (RFC 4727)
+// carrying marker; receivers skip options they do not know.
+func markerOption(marker []byte) []byte {
 	opt := make([]byte, 8*((2+len(marker)+7)/8))
 	opt[0] = 253
 	opt[1] = uint8(len(opt) / 8)
 	copy(opt[2:], marker)
-	return ICMP(src, dst, ICMPv6RouterAdv, 0, append(rest, opt...))
+	return opt
+}
+
+// lladdrOption is a source (1) or target (2) link-layer address option.
+func lladdrOption(typ uint8, mac net.HardwareAddr) []byte {
+	return append([]byte{typ, 1}, mac...)
+}
+
+// NeighborSolicit returns an NDP neighbour solicitation for target from
+// src (link-layer address mac) to dst, usually target's solicited-node
+// group.
+func NeighborSolicit(src, dst, target netip.Addr, mac net.HardwareAddr, marker []byte) []byte {
+	rest := make([]byte, 4, 64)
+	rest = append(rest, target.AsSlice()...)
+	rest = append(rest, lladdrOption(1, mac)...)
+	return ICMP(src, dst, ICMPv6NeighSol, 0, append(rest, markerOption(marker)...))
+}
+
+// NeighborAdvert returns an unsolicited, overriding NDP neighbour
+// advertisement that target is at mac.
+func NeighborAdvert(src, dst, target netip.Addr, mac net.HardwareAddr, marker []byte) []byte {
+	rest := make([]byte, 4, 64)
+	rest[0] = 0x20 // override
+	rest = append(rest, target.AsSlice()...)
+	rest = append(rest, lladdrOption(2, mac)...)
+	return ICMP(src, dst, ICMPv6NeighAdv, 0, append(rest, markerOption(marker)...))
+}
+
+// SolicitedNode returns the solicited-node multicast group of a.
+func SolicitedNode(a netip.Addr) netip.Addr {
+	b := a.As16()
+	g := [16]byte{0xff, 0x02, 10: 0, 11: 1, 12: 0xff, 13: b[13], 14: b[14], 15: b[15]}
+	return netip.AddrFrom16(g)
 }
 
 // BOOTP message types.

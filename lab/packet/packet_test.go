@@ -1,6 +1,7 @@
 package packet
 
 import (
+	"bytes"
 	"encoding/binary"
 	"net"
 	"net/netip"
@@ -35,6 +36,10 @@ func TestTransportChecksums(t *testing.T) {
 		{"udp6-odd", v6s, v6d, ProtoUDP, UDP(v6s, v6d, 1000, 53, marker[:5])},
 		{"tcp4", v4s, v4d, ProtoTCP, TCP(v4s, v4d, 1000, 22, SYN|FIN, 1, marker)},
 		{"tcp6", v6s, v6d, ProtoTCP, TCP(v6s, v6d, 1000, 22, SYN, 1, nil)},
+		{"ns", netip.MustParseAddr("fe80::1"), netip.MustParseAddr("ff02::1:ff00:110"), ProtoICMPv6,
+			NeighborSolicit(netip.MustParseAddr("fe80::1"), netip.MustParseAddr("ff02::1:ff00:110"), v6d, net.HardwareAddr{2, 0, 0, 0, 0, 1}, marker)},
+		{"na", netip.MustParseAddr("fe80::1"), netip.MustParseAddr("ff02::1"), ProtoICMPv6,
+			NeighborAdvert(netip.MustParseAddr("fe80::1"), netip.MustParseAddr("ff02::1"), v6d, net.HardwareAddr{2, 0, 0, 0, 0, 1}, marker)},
 		{"ra", netip.MustParseAddr("fe80::1"), netip.MustParseAddr("ff02::1"), ProtoICMPv6,
 			RouterAdvert(netip.MustParseAddr("fe80::1"), netip.MustParseAddr("ff02::1"), marker)},
 	}
@@ -78,6 +83,14 @@ func TestL2Frames(t *testing.T) {
 	}
 	if got := MulticastMAC(netip.MustParseAddr("ff02::1:2")).String(); got != "33:33:00:01:00:02" {
 		t.Errorf("MulticastMAC = %s", got)
+	}
+	if got := SolicitedNode(netip.MustParseAddr("fd00::12:3456")); got != netip.MustParseAddr("ff02::1:ff12:3456") {
+		t.Errorf("SolicitedNode = %s", got)
+	}
+	na := NeighborAdvert(netip.MustParseAddr("fe80::1"), netip.MustParseAddr("ff02::1"), netip.MustParseAddr("fd00::9"), mac, []byte("mk"))
+	if na[0] != ICMPv6NeighAdv || na[4] != 0x20 || netip.AddrFrom16([16]byte(na[8:24])) != netip.MustParseAddr("fd00::9") ||
+		na[24] != 2 || na[25] != 1 || !bytes.Equal(na[26:32], mac) || na[32] != 253 || string(na[34:36]) != "mk" {
+		t.Errorf("NeighborAdvert = % x", na)
 	}
 	d := DHCP(BootReply, 0x01020304, mac, netip.MustParseAddr("10.0.0.50"), []byte("mk"))
 	if d[0] != BootReply || binary.BigEndian.Uint32(d[4:]) != 0x01020304 || d[19] != 50 || string(d[44:46]) != "mk" || d[len(d)-2] != 2 {

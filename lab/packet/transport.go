@@ -14,6 +14,8 @@ const (
 	ICMPv6EchoReply   = 129
 	ICMPv6Unreachable = 1
 	ICMPv6RouterAdv   = 134
+	ICMPv6NeighSol    = 135
+	ICMPv6NeighAdv    = 136
 )
 
 // TCP flag bits.
