@@ -107,6 +107,7 @@ func (e *emitter) guestTable() *table {
 		decl("map in-iface", "ifname : verdict", inEl),
 		decl("map in-mac", "ifname . ether_addr : verdict", macEl),
 		decl("set in-unicast", "ifname . ether_addr", uniEl))
+	e.blacklistDrop(t)
 	doReject(t, guestDialect(0, "", ir.Out, false))
 	e.groupChains(t, true)
 	e.declareSets(t)

@@ -30,6 +30,7 @@ func (e *emitter) hostTable() *table {
 		}
 	}
 	e.input(t, in)
+	e.blacklistDrop(t)
 	e.output(out)
 	e.conntrack(fwd, hostDialect("forward"))
 	fwd.add("jump host-forward")
@@ -128,7 +129,14 @@ func (e *emitter) blacklist(t *table, c *chain) {
 	t.useSet(name)
 	c.add("ip saddr @"+setName(ir.IPv4, name), "goto blacklist-drop")
 	c.add("ip6 saddr @"+setName(ir.IPv6, name), "goto blacklist-drop")
-	e.logDrop(t, "blacklist-drop", e.rs.Host.LogIn)
+}
+
+// blacklistDrop adds the chain blacklisted sources go to, when there is a
+// blacklist.
+func (e *emitter) blacklistDrop(t *table) {
+	if e.rs.Host.Blacklist != "" {
+		e.logDrop(t, "blacklist-drop", e.rs.Host.LogIn)
+	}
 }
 
 // synflood drops a source's TCP SYNs only above its rate, per IPv4

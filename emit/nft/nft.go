@@ -89,16 +89,6 @@ func (t *table) newChain(name, hook string) *chain {
 	return c
 }
 
-// hasChain reports whether t has a chain called name.
-func (t *table) hasChain(name string) bool {
-	for _, c := range t.chains {
-		if c.name == name {
-			return true
-		}
-	}
-	return false
-}
-
 func (t *table) useSet(name string)   { t.sets[name] = true }
 func (t *table) useGroup(name string) { t.groups[name] = true }
 

@@ -98,11 +98,8 @@ func doReject(t *table, d dialect) {
 	c.add("drop")
 }
 
-// logDrop adds (once per table) a chain that logs at lvl and drops.
+// logDrop adds a chain that logs at lvl and drops.
 func (e *emitter) logDrop(t *table, name string, lvl ir.LogLevel) {
-	if t.hasChain(name) {
-		return
-	}
 	c := t.newChain(name, "")
 	if lvl != ir.NoLog {
 		c.add(e.logStmt(lvl, dialect{chain: name}, "DROP: "))
