@@ -168,6 +168,9 @@ func (n *Net) hostScript() string {
 		fmt.Fprintf(&b, "link add %s type veth peer name eth0 netns %s address %s\n", p.Name, n.Ports[p.Name].Path(), p.MAC)
 		fmt.Fprintf(&b, "link set %s master %s up\n", p.Name, p.Bridge)
 	}
+	for _, g := range u.Upstream {
+		fmt.Fprintf(&b, "route add default via %s\n", g)
+	}
 	return b.String()
 }
 

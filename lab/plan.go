@@ -45,7 +45,8 @@ type Port struct {
 // Uplink is the host's eth0 and the outside namespace behind it. When
 // Bridge is set, eth0 is a port of that bridge (the usual Proxmox
 // setup) and outside sits on the bridge's subnet; otherwise eth0 is a
-// routed link with its own addresses.
+// routed link with its own addresses. Either way outside is the host's
+// default gateway, so it can stand for any address on the Internet.
 type Uplink struct {
 	Bridge      string
 	HostMAC     net.HardwareAddr
@@ -53,6 +54,7 @@ type Uplink struct {
 	HostAddrs   []netip.Prefix // routed uplink only
 	OutsideAddr []netip.Prefix
 	Gateways    []netip.Addr // outside's default routes
+	Upstream    []netip.Addr // the host's default routes, via outside
 }
 
 var vmbrNum = regexp.MustCompile(`^vmbr([0-9]{1,3})$`)
@@ -215,11 +217,13 @@ func planUplink(bridge string, br *Bridge) Uplink {
 	if br != nil {
 		u.OutsideAddr = []netip.Prefix{v4(br.Num, 254, 24), v6(br.Num, 254)}
 		u.Gateways = []netip.Addr{br.Addrs[0].Addr(), br.Addrs[1].Addr()}
+		u.Upstream = []netip.Addr{u.OutsideAddr[0].Addr(), u.OutsideAddr[1].Addr()}
 		return u
 	}
 	u.HostAddrs = []netip.Prefix{netip.MustParsePrefix("192.0.2.1/24"), netip.MustParsePrefix("2001:db8::1/64")}
 	u.OutsideAddr = []netip.Prefix{netip.MustParsePrefix("192.0.2.2/24"), netip.MustParsePrefix("2001:db8::2/64")}
 	u.Gateways = []netip.Addr{u.HostAddrs[0].Addr(), u.HostAddrs[1].Addr()}
+	u.Upstream = []netip.Addr{u.OutsideAddr[0].Addr(), u.OutsideAddr[1].Addr()}
 	return u
 }
 

@@ -69,7 +69,8 @@ func TestPlan(t *testing.T) {
 				Addrs: pfx("10.0.0.111/24", "fd00::111/64"), Gateways: addrs("10.0.0.1", "fd00::1")},
 		},
 		Uplink: Uplink{Bridge: "vmbr0", HostMAC: mac("02:fc:ff:00:00:01"), OutsideMAC: mac("02:fc:ff:00:00:02"),
-			OutsideAddr: pfx("10.0.0.254/24", "fd00::254/64"), Gateways: addrs("10.0.0.1", "fd00::1")},
+			OutsideAddr: pfx("10.0.0.254/24", "fd00::254/64"), Gateways: addrs("10.0.0.1", "fd00::1"),
+			Upstream: addrs("10.0.0.254", "fd00::254")},
 	}
 	opts := []cmp.Option{cmpAddr, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })}
 	if diff := cmp.Diff(want, got, opts...); diff != "" {
@@ -84,7 +85,7 @@ func TestPlan(t *testing.T) {
 	}
 	wantUp := Uplink{HostMAC: mac("02:fc:ff:00:00:01"), OutsideMAC: mac("02:fc:ff:00:00:02"),
 		HostAddrs: pfx("192.0.2.1/24", "2001:db8::1/64"), OutsideAddr: pfx("192.0.2.2/24", "2001:db8::2/64"),
-		Gateways: addrs("192.0.2.1", "2001:db8::1")}
+		Gateways: addrs("192.0.2.1", "2001:db8::1"), Upstream: addrs("192.0.2.2", "2001:db8::2")}
 	if diff := cmp.Diff(wantUp, routed.Uplink, opts...); diff != "" {
 		t.Errorf("routed uplink (-want +got):\n%s", diff)
 	}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -16,6 +17,16 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 	}
 	if p.Frame != NoFrame && src.segment != dst.segment {
 		return 0, "", fmt.Errorf("%s and %s are on different bridges; link-local frames do not cross the host", p.Src, p.Dst)
+	}
+	for _, e := range []struct {
+		ep Endpoint
+		ns *NS
+	}{{p.Src, src.ns}, {p.Dst, dst.ns}} {
+		if e.ep.Addr.IsValid() && e.ep.Kind != Host {
+			if err := ensureAddr(e.ns, e.ep.Addr); err != nil {
+				return 0, "", err
+			}
+		}
 	}
 	var o outcome
 	switch {
@@ -32,6 +43,18 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 		o, err = n.probeEcho(p, src, dst, deadline)
 	}
 	return o.v, o.detail, err
+}
+
+// ensureAddr gives a guest or outside an address a probe names (a
+// foreign one, to see what the firewall does with it), so sockets can
+// bind it and packets to it arrive.
+func ensureAddr(ns *NS, a netip.Addr) error {
+	bits := 32
+	if a.Is6() {
+		bits = 128
+	}
+	_, err := ns.Run(nil, "ip", "addr", "replace", netip.PrefixFrom(a, bits).String(), "dev", "eth0", "nodad")
+	return err
 }
 
 // settle forgets what a forged frame may have taught the bridges and
