@@ -109,6 +109,9 @@ func cannotRun(t *testing.T, scenarios int, why string) {
 func scenarioPaths(t *testing.T) []string {
 	paths, err := filepath.Glob(filepath.Join(*scenarioDir, "*.txtar"))
 	if err != nil || len(paths) == 0 {
+		tally.Lock()
+		tally.failed++
+		tally.Unlock()
 		t.Fatalf("no scenarios in %s (-lab.scenarios): %v", *scenarioDir, err)
 	}
 	return paths
@@ -116,10 +119,10 @@ func scenarioPaths(t *testing.T) []string {
 
 // TestLab runs every scenario in parallel, each in its own namespaces.
 func TestLab(t *testing.T) {
-	paths := scenarioPaths(t)
 	tally.Lock()
 	tally.ran = true
 	tally.Unlock()
+	paths := scenarioPaths(t)
 	if why := unusable(); why != "" {
 		cannotRun(t, len(paths), why)
 	}
