@@ -144,6 +144,9 @@ func TestLab(t *testing.T) {
 			start := time.Now()
 			rep, err := s.Run(t.TempDir(), labCompiler, NFT{}, Options{Deadline: *deadline})
 			if err != nil {
+				if why := caps.Missing([]Requirement{BridgeConntrack, BridgeReject}); why != "" {
+					t.Fatalf("%v\n(kernel %s lacks %s: a scenario that needs it says so with a requires: line)", err, kernelRelease(), why)
+				}
 				t.Fatal(err)
 			}
 			if bad := rep.Failed(); len(bad) > 0 {
