@@ -1,9 +1,13 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
+
+// ErrLoad marks a ruleset the kernel's tools refused.
+var ErrLoad = errors.New("the ruleset did not load")
 
 // Loader puts a compiled ruleset into the host namespace with the real
 // tools and lists what the kernel holds. The nft backend is NFT; an
@@ -23,7 +27,7 @@ func (NFT) Name() string { return "nft" }
 // Load implements Loader; the error carries nft's message.
 func (NFT) Load(ns *NS, script []byte) error {
 	if _, err := ns.Run(script, "nft", "-f", "-"); err != nil {
-		return fmt.Errorf("nft -f rejected the ruleset: %w", err)
+		return fmt.Errorf("%w: nft -f: %w", ErrLoad, err)
 	}
 	return nil
 }
