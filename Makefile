@@ -17,11 +17,12 @@ example: setup build
 
 test: setup fmt-check vet unit lab
 
+# -short leaves the kernel lab's VM run to the lab target.
 unit:
-	$(GO) test ./...
+	$(GO) test -short ./...
 
 lab:
-	$(GO) test -count=1 ./lab/... -v -run 'Lab|Kernel' 2>&1 | tee /tmp/fwc-lab.log | grep -E '^(lab |--- FAIL|FAIL|ok )' || true
+	$(GO) test -count=1 -p 1 -timeout 30m ./lab/... -v -run 'Lab|Kernel' 2>&1 | tee /tmp/fwc-lab.log | grep -E '^(lab |--- FAIL|FAIL|ok )' || true
 	@grep -q '^FAIL' /tmp/fwc-lab.log && exit 1 || true
 
 update:
