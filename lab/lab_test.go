@@ -156,7 +156,7 @@ func TestLab(t *testing.T) {
 					t.Error(r)
 					probes = append(probes, r.Probe)
 				}
-				t.Logf("ruleset in the host namespace, tables these probes cross:\n%s", Relevant(rep.Ruleset, probes))
+				t.Logf("ruleset in the host namespace, the chains these probes cross:\n%s", Relevant(rep.Ruleset, probes))
 			}
 			t.Logf("%d probes in %v", len(rep.Results), time.Since(start).Round(time.Millisecond))
 		})

@@ -98,7 +98,7 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 			// drop: look again, longer, before calling it a mismatch.
 			// Expected drops never pay for this.
 			got, detail, err = n.Observe(&p, retryFactor*opt.Deadline)
-			detail += fmt.Sprintf(" (second try, %v)", retryFactor*opt.Deadline)
+			detail += " (on a second, longer try)"
 		}
 		rep.Results = append(rep.Results, Result{Probe: p, Got: got, Detail: detail, Err: err})
 	}
@@ -106,31 +106,4 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 		return rep, err
 	}
 	return rep, nil
-}
-
-// Relevant cuts a `nft list ruleset` listing down to the tables the
-// probes may cross: the inet/ip/ip6 ones always, bridge ones when a
-// guest is on a side, arp ones for ARP probes.
-func Relevant(listing string, probes []Probe) string {
-	fams := map[string]bool{"inet": true, "ip": true, "ip6": true}
-	for _, p := range probes {
-		if p.Src.Kind == GuestEnd || p.Dst.Kind == GuestEnd {
-			fams["bridge"], fams["netdev"] = true, true
-		}
-		if p.Frame == ARP {
-			fams["arp"] = true
-		}
-	}
-	var out []string
-	keep := false
-	for _, line := range strings.Split(listing, "\n") {
-		if strings.HasPrefix(line, "table ") {
-			f := strings.Fields(line)
-			keep = len(f) > 1 && fams[f[1]]
-		}
-		if keep {
-			out = append(out, line)
-		}
-	}
-	return strings.Join(out, "\n")
 }
