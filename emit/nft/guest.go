@@ -75,6 +75,13 @@ func (e *emitter) guestTable() *table {
 	late := t.newChain("guest-in", baseHook("postrouting", "0"))
 	out.add("iifname vmap @out-iface")
 	uni.add("meta ibrname . ether daddr vmap @in-mac")
+	// The answers a bridge reject sends are built without a conntrack
+	// entry and leave through the postrouting hook as if the host had sent
+	// them; without these rules the late chain of a firewalled sender
+	// would drop them as invalid. Only the host can send such frames.
+	for _, m := range []string{"tcp flags & rst == rst", "icmp type destination-unreachable", "icmpv6 type destination-unreachable"} {
+		late.add("meta pkttype host ct state invalid", m, "accept")
+	}
 	late.add("meta mark &", acceptMark, "==", acceptMark, "oifname . ether daddr @in-unicast accept")
 	late.add("oifname vmap @in-iface")
 
