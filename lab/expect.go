@@ -112,9 +112,12 @@ type Probe struct {
 
 	Proto string // "tcp", "udp" or "icmp"; "" for frame probes
 	IPv6  bool
-	Port  uint16 // destination port for tcp and udp
-	SPort uint16 // source port, 0 for any
-	Flags uint8  // TCP flags of a forged segment; 0 when not given
+	// ICMPType and ICMPCode are the message an icmp probe sends; an
+	// echo request unless the service names another type.
+	ICMPType, ICMPCode int
+	Port               uint16 // destination port for tcp and udp
+	SPort              uint16 // source port, 0 for any
+	Flags              uint8  // TCP flags of a forged segment; 0 when not given
 
 	Want Verdict
 }
@@ -122,7 +125,8 @@ type Probe struct {
 // Forged reports whether the probe is sent as a hand-built frame and
 // judged by delivery at the target rather than by a socket's answer.
 func (p *Probe) Forged() bool {
-	return p.Frame != NoFrame || p.SpoofIP.IsValid() || p.SpoofMAC != nil || p.Flags != 0
+	return p.Frame != NoFrame || p.SpoofIP.IsValid() || p.SpoofMAC != nil || p.Flags != 0 ||
+		(p.Proto == "icmp" && (p.ICMPType != echoType(p.IPv6) || p.ICMPCode != 0))
 }
 
 // ParseExpect parses the expect section: one probe per line, blank lines
@@ -192,7 +196,7 @@ func parseProbe(line string) (Probe, error) {
 		return p, err
 	}
 	if p.Frame == NoFrame {
-		tok, err = w.next("service (tcp/PORT, udp/PORT, icmp, with 6 for IPv6)")
+		tok, err = w.next("service (tcp/PORT, udp/PORT, icmp[/TYPE[/CODE]], with 6 for IPv6)")
 		if err != nil {
 			return p, err
 		}
@@ -326,7 +330,8 @@ func parseEndpoint(tok string) (Endpoint, error) {
 	return e, nil
 }
 
-// parseService reads tcp/PORT, udp/PORT, icmp and their "6" variants.
+// parseService reads tcp/PORT, udp/PORT, icmp[/TYPE[/CODE]] and their
+// "6" variants.
 func parseService(tok string, p *Probe) error {
 	proto, port, hasPort := strings.Cut(tok, "/")
 	if strings.HasSuffix(proto, "6") {
@@ -340,11 +345,15 @@ func parseService(tok string, p *Probe) error {
 		}
 		p.Port = uint16(n)
 	case "icmp":
+		p.ICMPType = echoType(p.IPv6)
 		if hasPort {
-			return fmt.Errorf("service %q: icmp probes are echo requests and take no type", tok)
+			var err error
+			if p.ICMPType, p.ICMPCode, err = parseICMPType(port, p.IPv6); err != nil {
+				return fmt.Errorf("service %q: %v", tok, err)
+			}
 		}
 	default:
-		return fmt.Errorf("unknown service %q: want tcp/PORT, udp/PORT or icmp (tcp6, udp6, icmp6 for IPv6)", tok)
+		return fmt.Errorf("unknown service %q: want tcp/PORT, udp/PORT or icmp[/TYPE[/CODE]] (tcp6, udp6, icmp6 for IPv6)", tok)
 	}
 	p.Proto = proto
 	return nil

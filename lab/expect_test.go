@@ -28,12 +28,18 @@ func TestParseExpect(t *testing.T) {
 			Proto: "udp", IPv6: true, Port: 53, Want: Drop}},
 		{"host -> vm100@10.0.0.7 icmp REJECT", Probe{
 			Src: host, Dst: Endpoint{Kind: GuestEnd, Prefix: "vm", VMID: 100, NIC: -1, Addr: netip.MustParseAddr("10.0.0.7")},
-			Proto: "icmp", Want: Reject}},
+			Proto: "icmp", ICMPType: 8, Want: Reject}},
 		{"outside -> vm100 tcp/22 sport 1000 ACCEPT  # a comment", Probe{
 			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: vm100, Proto: "tcp", Port: 22, SPort: 1000, Want: Accept}},
 		{"vm100 spoof-ip 10.9.9.9 spoof-mac 02:00:00:00:00:99 -> vm101 icmp DROP", Probe{
 			Src: vm100, Dst: vm101, SpoofIP: netip.MustParseAddr("10.9.9.9"),
-			SpoofMAC: net.HardwareAddr{2, 0, 0, 0, 0, 0x99}, Proto: "icmp", Want: Drop}},
+			SpoofMAC: net.HardwareAddr{2, 0, 0, 0, 0, 0x99}, Proto: "icmp", ICMPType: 8, Want: Drop}},
+		{"outside -> host icmp/timestamp-request DROP", Probe{
+			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: host, Proto: "icmp", ICMPType: 13, Want: Drop}},
+		{"outside -> vm100 icmp/3/4 ACCEPT", Probe{
+			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: vm100, Proto: "icmp", ICMPType: 3, ICMPCode: 4, Want: Accept}},
+		{"vm100 -> host icmp6/nd-router-advert DROP", Probe{
+			Src: vm100, Dst: host, Proto: "icmp", IPv6: true, ICMPType: 134, Want: Drop}},
 		{"vm100 arp-spoof 10.0.0.99 -> host DROP", Probe{
 			Src: vm100, Dst: host, Frame: ARP, ClaimIP: netip.MustParseAddr("10.0.0.99"), Want: Drop}},
 		{"vm100 arp-spoof 10.0.0.99 02:00:00:00:00:99 -> vm101 DROP", Probe{
@@ -77,6 +83,9 @@ func TestParseExpectErrors(t *testing.T) {
 		{"host spoof-mac 02:00:00:00:00:01 -> vm100 icmp DROP", `expect:1: forged frames are sent from a guest or outside, not from the host`},
 		{"vm100 -> host udp/53 flags syn DROP", `expect:1: flags needs a tcp service`},
 		{"vm100 -> host icmp sport 7 DROP", `expect:1: sport needs a tcp or udp service`},
+		{"vm100 -> host icmp/pong DROP", `expect:1: service "icmp/pong": unknown ICMP type "pong": want a name nft knows or a number`},
+		{"vm100 -> host icmp6/1/x DROP", `expect:1: service "icmp6/1/x": ICMP code "x": want a number from 0 to 255`},
+		{"host -> vm100 icmp/timestamp-request DROP", `expect:1: forged frames are sent from a guest or outside, not from the host`},
 		{"vm100 -> host tcp/22 flags syn,xmas DROP", `expect:1: flags "syn,xmas": unknown flag "xmas" (fin, syn, rst, psh, ack, urg)`},
 		{"host -> host icmp ACCEPT", `expect:1: source and destination are the same namespace`},
 		{"vm100 -> vm101@fd00::1 icmp ACCEPT", `expect:1: vm101@fd00::1 does not match the service's family`},
@@ -118,7 +127,7 @@ vm100 -> host icmp ACCEPT
 		Files: s.Files,
 		Probes: []Probe{{Line: 3, Text: "vm100 -> host icmp ACCEPT",
 			Src: Endpoint{Kind: GuestEnd, Prefix: "vm", VMID: 100, NIC: -1}, Dst: Endpoint{Kind: Host, NIC: -1},
-			Proto: "icmp", Want: Accept}},
+			Proto: "icmp", ICMPType: 8, Want: Accept}},
 	}
 	if diff := cmp.Diff(want, s, cmpAddr, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

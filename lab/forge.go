@@ -111,7 +111,11 @@ func (n *Net) forge(p *Probe, src, dst end, marker []byte) ([]byte, error) {
 		if p.IPv6 {
 			proto = packet.ProtoICMPv6
 		}
-		seg = packet.Echo(from, dst.addr, uint16(id), 1, marker)
+		if p.ICMPType == echoType(p.IPv6) && p.ICMPCode == 0 {
+			seg = packet.Echo(from, dst.addr, uint16(id), 1, marker)
+		} else {
+			seg = packet.ICMP(from, dst.addr, uint8(p.ICMPType), uint8(p.ICMPCode), append(make([]byte, 4), marker...))
+		}
 	case "udp":
 		proto, seg = packet.ProtoUDP, packet.UDP(from, dst.addr, sport, p.Port, marker)
 	case "tcp":
