@@ -26,6 +26,8 @@ import (
 //     unknown destination), frames to a NIC without a known MAC, and frames
 //     the host sends itself, which take the bridge output path and never see
 //     prerouting. REJECT can only drop there.
+//   - The answers a reject sends back to a firewalled guest also leave
+//     through postrouting; dispatch lets them pass.
 //
 // Both chains come from the same rules; only the spelling of accept and
 // reject differs (the dialect).
@@ -70,21 +72,7 @@ func (e *emitter) hasGuests() bool {
 // grow with the number of guests.
 func (e *emitter) guestTable() *table {
 	t := newTable(bridgeTable)
-	out := t.newChain("guest-out", baseHook("prerouting", "0"))
-	uni := t.newChain("guest-in-unicast", baseHook("prerouting", "10"))
-	late := t.newChain("guest-in", baseHook("postrouting", "0"))
-	out.add("iifname vmap @out-iface")
-	uni.add("meta ibrname . ether daddr vmap @in-mac")
-	// The answers a bridge reject sends are built without a conntrack
-	// entry and leave through the postrouting hook as if the host had sent
-	// them; without these rules the late chain of a firewalled sender
-	// would drop them as invalid. Only the host can send such frames.
-	for _, m := range []string{"tcp flags & rst == rst", "icmp type destination-unreachable", "icmpv6 type destination-unreachable"} {
-		late.add("meta pkttype host ct state invalid", m, "accept")
-	}
-	late.add("meta mark &", acceptMark, "==", acceptMark, "oifname . ether daddr @in-unicast accept")
-	late.add("oifname vmap @in-iface")
-
+	dispatch(t)
 	var outEl, inEl, macEl, uniEl []string
 	seen := map[string]bool{} // bridge and MAC already in in-mac
 	for _, g := range e.rs.Guests {
@@ -119,6 +107,25 @@ func (e *emitter) guestTable() *table {
 	e.groupChains(t, true)
 	e.declareSets(t)
 	return t
+}
+
+// dispatch adds the base chains, which hand each frame to the chain of
+// its NIC through the verdict maps guestTable fills.
+func dispatch(t *table) {
+	out := t.newChain("guest-out", baseHook("prerouting", "0"))
+	uni := t.newChain("guest-in-unicast", baseHook("prerouting", "10"))
+	late := t.newChain("guest-in", baseHook("postrouting", "0"))
+	out.add("iifname vmap @out-iface")
+	uni.add("meta ibrname . ether daddr vmap @in-mac")
+	// The answers a bridge reject sends are built without a conntrack
+	// entry and leave through the postrouting hook as if the host had sent
+	// them; without these rules the late chain of a firewalled sender
+	// would drop them as invalid. Only the host can send such frames.
+	for _, m := range []string{"tcp flags & rst == rst", "icmp type destination-unreachable", "icmpv6 type destination-unreachable"} {
+		late.add("meta pkttype host ct state invalid", m, "accept")
+	}
+	late.add("meta mark &", acceptMark, "==", acceptMark, "oifname . ether daddr @in-unicast accept")
+	late.add("oifname vmap @in-iface")
 }
 
 // decl renders a one-line map or set declaration.
