@@ -1,11 +1,15 @@
 package iptables
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fwc-project/fwc/ir"
 )
@@ -43,11 +47,24 @@ func needSystem(t *testing.T) {
 }
 
 // inNetns runs a sh script in a new network namespace with args as $1...
+// The script runs in its own process group, killed when it ends, so
+// servers it left in the background cannot outlive the test.
 func inNetns(t *testing.T, script string, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command("unshare", append([]string{"-n", "sh", "-euc", script, "sh"}, args...)...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = time.Second
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	err := cmd.Wait()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		err = nil // a background process still held the output
+	}
+	return out.String(), err
 }
 
 func writeBundle(t *testing.T, rs *ir.Ruleset) string {
