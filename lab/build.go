@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -16,6 +17,9 @@ type Net struct {
 	Outside *NS
 	Ports   map[string]*NS // by host-side interface name
 	all     []*NS
+
+	mu    sync.Mutex
+	added map[*NS]map[netip.Addr]bool // addresses probes added
 }
 
 var netSeq atomic.Int64
@@ -24,7 +28,7 @@ var netSeq atomic.Int64
 // everything created so far is released.
 func Build(top *Topology) (n *Net, err error) {
 	id := netSeq.Add(1)
-	n = &Net{Top: top, Ports: map[string]*NS{}}
+	n = &Net{Top: top, Ports: map[string]*NS{}, added: map[*NS]map[netip.Addr]bool{}}
 	defer func() {
 		if err != nil {
 			n.Close()

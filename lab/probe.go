@@ -1,7 +1,9 @@
 package lab
 
 import (
+	"bytes"
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -23,7 +25,7 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 		ns *NS
 	}{{p.Src, src.ns}, {p.Dst, dst.ns}} {
 		if e.ep.Addr.IsValid() && e.ep.Kind != Host {
-			if err := ensureAddr(e.ns, e.ep.Addr); err != nil {
+			if err := n.ensureAddr(e.ns, e.ep.Addr); err != nil {
 				return 0, "", err
 			}
 		}
@@ -32,8 +34,8 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 	switch {
 	case p.Forged():
 		o, err = n.probeForged(p, src, dst, deadline)
-		if err == nil && (p.SpoofMAC != nil || p.Frame == ARP || p.Frame == NeighborAdvert) {
-			err = n.settle(src.segment)
+		if err == nil {
+			err = n.settle(p, src.segment)
 		}
 	case p.Proto == "tcp":
 		o, err = n.probeTCP(p, src, dst, deadline)
@@ -47,42 +49,78 @@ func (n *Net) Observe(p *Probe, deadline time.Duration) (Verdict, string, error)
 
 // ensureAddr gives a guest or outside an address a probe names (a
 // foreign one, to see what the firewall does with it), so sockets can
-// bind it and packets to it arrive.
-func ensureAddr(ns *NS, a netip.Addr) error {
+// bind it and packets to it arrive. Each address is added once.
+func (n *Net) ensureAddr(ns *NS, a netip.Addr) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.added[ns][a] {
+		return nil
+	}
 	bits := 32
 	if a.Is6() {
 		bits = 128
 	}
-	_, err := ns.Run(nil, "ip", "addr", "replace", netip.PrefixFrom(a, bits).String(), "dev", "eth0", "nodad")
-	return err
+	if _, err := ns.Run(nil, "ip", "addr", "replace", netip.PrefixFrom(a, bits).String(), "dev", "eth0", "nodad"); err != nil {
+		return err
+	}
+	if n.added[ns] == nil {
+		n.added[ns] = map[netip.Addr]bool{}
+	}
+	n.added[ns][a] = true
+	return nil
 }
 
 // settle forgets what a forged frame may have taught the bridges and
 // neighbour tables (a MAC learned on the wrong port, a poisoned ARP or
 // NDP entry anywhere on the sender's segment), so the next probe sees
-// the topology as built.
-func (n *Net) settle(segment string) error {
-	var b strings.Builder
-	for _, br := range n.Top.Bridges {
-		fmt.Fprintf(&b, "link set %s type bridge fdb_flush\n", br.Name)
-	}
-	b.WriteString("neigh flush all\n")
-	if _, err := n.Host.Run([]byte(b.String()), "ip", "-batch", "-"); err != nil {
-		return err
-	}
-	others := []*NS{}
-	if n.Top.Uplink.Bridge == segment {
-		others = append(others, n.Outside)
-	}
-	for _, p := range n.Top.Ports {
-		if p.Bridge == segment {
-			others = append(others, n.Ports[p.Name])
+// the topology as built. Bridges are flushed only when the frame
+// claimed a MAC of the topology; a stray foreign MAC misleads no one.
+func (n *Net) settle(p *Probe, segment string) error {
+	if n.knownMAC(p.SpoofMAC) || n.knownMAC(p.ClaimMAC) {
+		var b strings.Builder
+		for _, br := range n.Top.Bridges {
+			fmt.Fprintf(&b, "link set %s type bridge fdb_flush\n", br.Name)
+		}
+		if _, err := n.Host.Run([]byte(b.String()), "ip", "-batch", "-"); err != nil {
+			return err
 		}
 	}
-	for _, ns := range others {
-		if _, err := ns.Run(nil, "ip", "neigh", "flush", "all"); err != nil {
+	if p.Frame != ARP && p.Frame != NeighborAdvert {
+		return nil
+	}
+	spaces := []*NS{n.Host}
+	if n.Top.Uplink.Bridge == segment {
+		spaces = append(spaces, n.Outside)
+	}
+	for _, port := range n.Top.Ports {
+		if port.Bridge == segment {
+			spaces = append(spaces, n.Ports[port.Name])
+		}
+	}
+	for _, ns := range spaces {
+		if err := flushNeighbours(ns); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// knownMAC reports whether mac belongs to an interface of the topology.
+func (n *Net) knownMAC(mac net.HardwareAddr) bool {
+	if mac == nil {
+		return false
+	}
+	known := []net.HardwareAddr{n.Top.Uplink.HostMAC, n.Top.Uplink.OutsideMAC}
+	for _, b := range n.Top.Bridges {
+		known = append(known, b.MAC)
+	}
+	for _, p := range n.Top.Ports {
+		known = append(known, p.MAC)
+	}
+	for _, k := range known {
+		if bytes.Equal(k, mac) {
+			return true
+		}
+	}
+	return false
 }
