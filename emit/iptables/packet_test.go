@@ -115,3 +115,45 @@ connect g100 10.9.1.101 82
 	}
 	checkVerdicts(t, out, "80 accepted", "81 dropped", "82 refused")
 }
+
+// TestPacketsFwbr builds PVE's plumbing for one NIC (fwbr100i0 holding
+// tap100i0 and fwln100i0, whose peer fwpr100p0 is a port of vmbr0) and
+// shows that with it the same chains also filter traffic the host itself
+// sends to the guest: TCP 80 accepted by the guest's IN rule, 81 dropped
+// by its policy.
+func TestPacketsFwbr(t *testing.T) {
+	needSystem(t)
+	g := ir.Guest{
+		VMID: 100, Enabled: true, PolicyIn: ir.Drop, PolicyOut: ir.Accept,
+		NICs: []ir.NIC{{Iface: "tap100i0", Bridge: "vmbr0", Firewall: true}},
+		In:   []ir.Rule{{Proto: "tcp", DPort: prs(port(80)), Verdict: ir.Accept}},
+	}
+	h := baseHost()
+	h.PolicyOut = ir.Accept
+	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Guests: []ir.Guest{g}, Sets: []ir.Set{mgmt}})
+	out, err := inNetns(t, netnsLib+`ip link add vmbr0 type bridge
+ip addr add 10.9.2.1/24 dev vmbr0
+ip link set vmbr0 up
+ip link add fwbr100i0 type bridge
+ip link set fwbr100i0 up
+ip link add fwln100i0 type veth peer name fwpr100p0
+ip link set fwln100i0 master fwbr100i0 up
+ip link set fwpr100p0 master vmbr0 up
+peer g100
+ip link add tap100i0 type veth peer name eth0
+ip link set eth0 netns $g100
+ip link set tap100i0 master fwbr100i0 up
+on g100 ip addr add 10.9.2.100/24 dev eth0
+on g100 ip link set eth0 up
+sh "$1/apply.sh"
+on g100 sh -c 'for p in 80 81; do busybox nc -ll -p $p -e /bin/true & done; sleep 30' >/dev/null 2>&1 & pids="$pids $!"
+sleep 0.3
+for p in 80 81; do
+	if busybox nc -w 2 10.9.2.100 $p </dev/null >/dev/null 2>&1; then echo "$p accepted"; else echo "$p dropped"; fi
+done
+`, dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	checkVerdicts(t, out, "80 accepted", "81 dropped")
+}

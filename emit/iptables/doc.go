@@ -1,0 +1,86 @@
+// Package iptables compiles an ir.Ruleset into an iptables bundle for
+// iptables 1.8 (nf_tables backend): rules.v4 and rules.v6 for
+// ip(6)tables-restore --noflush, ipsets for ipset restore, ebtables for
+// ebtables-restore --noflush, and apply.sh, which loads them. The semantics
+// are those of the nft backend (emit/nft), feature for feature; the layout
+// follows PVE's pve-firewall (pve-format.md §7, §10) with FWC- names.
+//
+// # Chains
+//
+// Each built-in chain gets one jump into fwc, inserted once by apply.sh:
+// INPUT → FWC-INPUT, OUTPUT → FWC-OUTPUT, FORWARD → FWC-FORWARD and raw
+// PREROUTING → FWC-PREROUTING (synflood limit, conntrack helpers); in
+// ebtables INPUT and FORWARD → FWC-BRIDGE (MAC and ARP anti-spoofing).
+// fwc's "accept" on the host is RETURN, as PVE's: the packet leaves fwc's
+// chains and the built-in chain goes on. Chain names have at most 28
+// characters and set names at most 26 (31 minus "_swap"); longer ones keep
+// their head and end in "-" and the FNV-1a digest of the full name.
+//
+// # Guests: physdev on plain bridges, no fwbr
+//
+// Guest NICs are matched with the physdev match on their own bridge ports
+// (tap<vmid>i<N>, veth<vmid>i<N>), which works on a plain Linux bridge once
+// br_netfilter passes bridged traffic to iptables (apply.sh sets
+// net.bridge.bridge-nf-call-ip{,6}tables=1 when there are guests). fwc
+// needs no fwbr<vmid>i<N> bridges for:
+//   - guest to guest on one bridge: one FORWARD pass, the sender's OUT chain
+//     then the receiver's IN chain;
+//   - guest to or from the outside through a bridge port: FORWARD;
+//   - guest to the host: the guest's OUT chain in INPUT, then the host's;
+//   - guest through the host's routing: OUT chain, then the host forward
+//     chain.
+//
+// What a plain bridge cannot show iptables is traffic the host itself sends
+// into the bridge: packets the host originates or routes to a guest leave
+// through the bridge device without a bridged pass, so the guest's IN chain
+// does not see them (the nft backend does filter them, in the bridge
+// table). PVE's plumbing closes this gap and works with these chains
+// unchanged: per NIC a bridge fwbr<vmid>i<N> holding the tap and fwln<vmid>i<N>,
+// one end of a veth pair whose other end fwpr<vmid>p<N> is the port on the
+// real bridge. Host traffic then crosses fwbr as bridged traffic with
+// --physdev-out tap<vmid>i<N>. apply.sh does not build that topology; a host
+// that wants host-to-guest filtering must (Proxmox VE does so itself for
+// NICs with firewall=1).
+//
+// Bridged traffic that is not to or from a filtered NIC leaves FWC-FORWARD
+// without further checks: it is not routed traffic, so the host forward
+// rules and policy_forward do not apply, as in the nft backend.
+//
+// # Accept mark
+//
+// A guest OUT chain must not end the traversal, or the receiver's IN chain
+// would be skipped. Its accept therefore sets bit 31 of the packet mark and
+// returns (-g FWC-SET-ACCEPT-MARK). The same bit carries ACCEPT out of
+// chains entered with -j whose accept belongs to the caller: security
+// groups (FWC-GROUP-<name>-IN|OUT|FWD, shared, never copied) and the policy
+// noise lists FWC-Drop/FWC-Reject. Such a chain clears the bit first, and
+// the caller tests it right after the jump with the same match, so a stale
+// bit is never read.
+//
+// # REJECT
+//
+// REJECT goes to FWC-reject, PVE's PVEFW-reject: nothing is sent for
+// broadcast, multicast or ICMP; TCP gets a reset, UDP port-unreachable,
+// the rest admin-prohibited. FORWARD allows the REJECT target, so REJECT
+// towards a guest really rejects, flooded frames included; this is where
+// the backends differ (nft degrades REJECT to DROP for frames it cannot
+// reject in the bridge table). The kernel routes the reset back to the
+// sender before sending it out of the bridge port, so the host needs a
+// route to the sender (an address on the bridge or a default route);
+// without one the packet is only dropped.
+//
+// # Other choices
+//
+//   - Policies DROP and REJECT pass PVE's noise lists (§7.4) before their
+//     logged verdict; their ICMP accepts use the calling chain's accept.
+//   - Policy log rules are written whatever the verdict (as NFT; PVE never
+//     logs ACCEPT policies). The blacklist drop is not logged.
+//   - Synflood protection drops SYNs above the rate in raw PREROUTING, as
+//     PVE (so it also counts SYNs to guests); conntrack helpers are
+//     attached there too and open no port.
+//   - Address lists longer than one iptables argument (1024 bytes) become
+//     fwc ipsets FWC-list<N>-v4|v6; several address ranges become CIDRs;
+//     multiport lists over 15 slots are split into several rules.
+//   - Log rules use NFLOG (group 0 unless Options.NFLogGroup) with the prefix
+//     ":<vmid>:<logid>:<chain>: <VERDICT>: ", rate-limited by log_ratelimit.
+package iptables
