@@ -19,12 +19,15 @@ const (
 
 // ev evaluates one packet and records the steps it takes.
 type ev struct {
-	rs    *ir.Ruleset
-	top   *topology
-	p     *pkt
-	steps []Step
-	notes []string
-	files files
+	rs     *ir.Ruleset
+	top    *topology
+	p      *pkt
+	steps  []Step
+	notes  []string
+	files  files
+	link   bool // Packet.Link
+	raw    bool // Packet.Raw, or a forged source
+	unsent bool // neighbour discovery failed
 }
 
 // step records a rule that decided something.
@@ -125,7 +128,14 @@ func groupChain(name string, dir ir.Direction, late bool) string {
 // conntrack is the connection-state shortcut at the top of most chains.
 // In the bridge table it applies to IP only.
 func (e *ev) conntrack(chain string, d dialect, pos ir.Pos) verdict {
-	if e.p.arp || e.p.state != Established {
+	if e.p.arp || e.p.untracked {
+		return none
+	}
+	if e.p.invalid && !e.rs.Host.AllowInvalid {
+		e.step(chain, "ct state invalid drop", pos)
+		return dropped
+	}
+	if e.p.state != Established {
 		return none
 	}
 	e.step(chain, "ct state established,related accept", pos)
@@ -189,6 +199,8 @@ func (e *ev) noise(chain string, d dialect, v ir.Verdict, final func(string) ver
 		return silent("icmp time-exceeded accept", accepted)
 	case p.fam == 6 && p.proto == 58 && p.icmp >= 1 && p.icmp <= 3:
 		return silent("icmpv6 destination-unreachable, packet-too-big, time-exceeded accept", accepted)
+	case p.invalid:
+		return silent("ct state invalid drop", dropped)
 	case udp && (p.dport == 135 || p.dport >= 137 && p.dport <= 139 || p.dport == 445):
 		return final("policy silent list: udp dport { 135, 137-139, 445 } " + v.String())
 	case udp && p.sport == 137 && p.dport >= 1024:

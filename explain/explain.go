@@ -24,6 +24,11 @@ type Result struct {
 	Path    []Step
 	// Src and Dst are the addresses explain used (the defaults filled).
 	Src, Dst netip.Addr
+	// Unsent says the packet never left its sender: IPv6 neighbour
+	// discovery failed. The Verdict is then Drop, but a sender whose
+	// neighbour entry has already failed is told "no route to host" at
+	// once, which looks like a reject.
+	Unsent bool
 	// Notes say what the steps cannot: assumptions made, and where the
 	// iptables backend differs.
 	Notes []string
@@ -54,6 +59,9 @@ func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Src: e.p.src, Dst: e.p.dst}
+	if e.p.invalid {
+		e.note("conntrack sees this packet as invalid: a TCP segment that cannot open a connection, or an ICMP error quoting none; ask with --state established for one that belongs to a connection")
+	}
 	v := e.walk(src, dst)
 	switch v {
 	case none, accepted:
@@ -63,7 +71,7 @@ func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
 	case rejected:
 		res.Verdict = ir.Reject
 	}
-	res.Path, res.Notes = e.steps, e.notes
+	res.Path, res.Notes, res.Unsent = e.steps, e.notes, e.unsent
 	return res, nil
 }
 
@@ -101,7 +109,7 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 	case q.Src.Is6() || q.Dst.Is6() || q.IPv6:
 		p.fam = 6
 	}
-	e.p = p
+	e.p, e.link = p, q.Link
 	if err = p.resolveProto(q); err != nil {
 		return
 	}
@@ -125,7 +133,9 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 		return src, dst, fmt.Errorf("no IPv%d address for %s or %s: give --src and --dst", fam, q.From, q.To)
 	}
 	p.smac = e.mac(src)
+	e.raw = q.Raw || p.src != e.addr(src, fam)
 	if q.SrcMAC != nil {
+		e.raw = e.raw || q.SrcMAC.String() != p.smac.String()
 		p.smac = q.SrcMAC
 	}
 	switch {
@@ -183,13 +193,28 @@ func (e *ev) mac(pl place) net.HardwareAddr {
 	return pl.port.mac
 }
 
-// walk sends the packet through the hooks on its path. A hook's verdict
-// other than accept ends the walk; accept moves on to the next hook.
+// walk sends the packet through the hooks on its path, after the
+// neighbour discovery the senders on the path need.
 func (e *ev) walk(src, dst place) verdict {
 	if !e.rs.Enabled {
 		e.note("the firewall is disabled (cluster.fw enable: 0): fwc loads empty tables")
 		return accepted
 	}
+	if v := e.senderND(src, dst); v != none {
+		return v
+	}
+	v := e.path(src, dst, false)
+	if len(e.steps) == 0 {
+		e.note("no chain of fwc's rulesets filters this path")
+	}
+	return v
+}
+
+// path runs the hooks a packet from src to dst crosses. A hook's verdict
+// other than accept ends the walk; accept moves on to the next hook. nd
+// marks a neighbour discovery packet, which the IP stack itself does not
+// filter.
+func (e *ev) path(src, dst place, nd bool) verdict {
 	hostT := e.rs.Host.Enabled
 	p := e.p
 	bridged := src.kind != Host && dst.kind != Host && src.seg == dst.seg
@@ -211,11 +236,14 @@ func (e *ev) walk(src, dst place) verdict {
 		}
 	}
 	// Through the host, unless bridged.
+	if !bridged && src.kind != Host && !p.arp && !e.link && !nd {
+		hooks = append(hooks, e.martian)
+	}
 	switch {
 	case bridged:
 	case dst.kind == Host:
 		p.iif = src.seg.name
-		if hostT && !p.arp {
+		if hostT && !p.arp && !e.link {
 			hooks = append(hooks, e.input)
 		}
 	case src.kind != Host:
@@ -223,6 +251,9 @@ func (e *ev) walk(src, dst place) verdict {
 		if hostT {
 			hooks = append(hooks, e.forward)
 		}
+	}
+	if !nd && !bridged && dst.kind != Host {
+		hooks = append(hooks, func() verdict { return e.hostND(dst) })
 	}
 	// Reaching a guest.
 	if dst.kind == Guest {
@@ -236,8 +267,27 @@ func (e *ev) walk(src, dst place) verdict {
 			return v
 		}
 	}
-	if len(e.steps) == 0 {
-		e.note("no chain of fwc's rulesets filters this path")
-	}
 	return accepted
+}
+
+// martian drops what the IP stack itself refuses on receipt, before the
+// input or forward hook: multicast, limited-broadcast, loopback and (to a
+// unicast address) unspecified sources.
+func (e *ev) martian() verdict {
+	p := e.p
+	var why string
+	switch {
+	case p.src.IsMulticast():
+		why = "multicast source"
+	case p.src.IsLoopback():
+		why = "loopback source"
+	case p.src == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		why = "limited-broadcast source"
+	case p.src.IsUnspecified() && e.top.addrType(p.dst) != "broadcast":
+		why = "unspecified source"
+	default:
+		return none
+	}
+	e.step("(kernel)", "martian "+why+": dropped by the IP stack before netfilter's input and forward hooks", ir.Pos{})
+	return dropped
 }

@@ -32,7 +32,7 @@ func (e *ev) input() verdict {
 	if h.Synflood != nil && p.proto == 6 && p.flags&(FIN|SYN|RST|ACK) == SYN {
 		e.note("protection_synflood: a source sending more than %d SYNs per second is dropped in input; one SYN is below the limit", h.Synflood.Rate)
 	}
-	if h.NoSmurfs && p.fam == 4 && p.state == New {
+	if h.NoSmurfs && p.fam == 4 && (p.state == New || p.invalid) {
 		if v := e.smurfs(); v != none {
 			return v
 		}

@@ -54,6 +54,14 @@ type Packet struct {
 	SrcMAC       net.HardwareAddr // a forged source MAC; nil is the endpoint's own
 	State        State
 	Flags        uint8 // TCP flags; 0 for the default
+	// Raw says the sender builds the frame itself (a forged packet) and
+	// so does no neighbour discovery of its own. A source address or MAC
+	// other than the endpoint's implies it.
+	Raw bool
+	// Link stops the walk where a frame reaches the host's interface, so
+	// the host's IP input is not asked: what a packet socket on the host
+	// sees (the kernel lab's forged frames).
+	Link bool
 }
 
 // pkt is a packet with every field resolved, plus where it is now.
@@ -68,6 +76,8 @@ type pkt struct {
 	src, dst   netip.Addr
 	smac, dmac net.HardwareAddr
 	state      State
+	invalid    bool // conntrack calls it invalid (ct state invalid)
+	untracked  bool // conntrack leaves it alone (neighbour discovery)
 	flags      uint8
 
 	iif, oif string // interfaces at the current hook
@@ -154,7 +164,34 @@ func (p *pkt) resolveProto(q Packet) error {
 			p.flags = ACK
 		}
 	}
+	p.invalid = p.state == New && (p.proto == 6 && !validOpener(p.flags) || p.isICMP() && icmpError(p.fam, p.icmp))
 	return nil
+}
+
+// validOpener reports whether conntrack accepts a TCP segment with these
+// flags as the first of a connection: a SYN, or a bare ACK it picks up
+// mid-stream (nf_conntrack_tcp_loose). Anything else, other illegal
+// combinations included, is invalid.
+func validOpener(flags uint8) bool {
+	switch flags &^ PSH {
+	case SYN, SYN | URG, ACK, ACK | URG:
+		return true
+	}
+	return false
+}
+
+// icmpError reports whether an ICMP type is an error message: conntrack
+// ties those to the connection they quote, and without one they are
+// invalid.
+func icmpError(fam int, t uint8) bool {
+	if fam == 6 {
+		return t >= 1 && t <= 4
+	}
+	switch t {
+	case 3, 4, 5, 11, 12:
+		return true
+	}
+	return false
 }
 
 // icmpType reads an ICMP type name or TYPE[/CODE] numbers.

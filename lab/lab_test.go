@@ -143,7 +143,7 @@ func TestLab(t *testing.T) {
 				t.Skipf("kernel %s lacks %s", kernelRelease(), why)
 			}
 			start := time.Now()
-			rep, err := s.Run(t.TempDir(), labCompiler, NFT{}, Options{Deadline: *deadline})
+			rep, err := s.Run(t.TempDir(), labCompiler, NFT{}, Options{Deadline: *deadline, Explain: loadIR})
 			if err != nil {
 				if why := caps.Missing([]Requirement{BridgeConntrack, BridgeReject}); why != "" && errors.Is(err, ErrLoad) {
 					t.Fatalf("%v\n(kernel %s lacks %s: a scenario that needs it says so with a requires: line)", err, kernelRelease(), why)

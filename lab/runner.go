@@ -15,14 +15,20 @@ type Result struct {
 	Got    Verdict
 	Detail string
 	Err    error // the probe could not run
+	// Explain describes a disagreement between the kernel and fwc
+	// explain (see Options.Explain); "" when they agree.
+	Explain string
 }
 
 // OK reports whether the probe saw what the scenario expects.
-func (r Result) OK() bool { return r.Err == nil && r.Got == r.Probe.Want }
+func (r Result) OK() bool { return r.Err == nil && r.Got == r.Probe.Want && r.Explain == "" }
 
 func (r Result) String() string {
 	if r.Err != nil {
 		return fmt.Sprintf("expect:%d: %s: probe failed: %v", r.Probe.Line, r.Probe.Text, r.Err)
+	}
+	if r.Explain != "" {
+		return fmt.Sprintf("expect:%d: %s: want %s, got %s (%s); %s", r.Probe.Line, r.Probe.Text, r.Probe.Want, r.Got, r.Detail, r.Explain)
 	}
 	return fmt.Sprintf("expect:%d: %s: want %s, got %s (%s)", r.Probe.Line, r.Probe.Text, r.Probe.Want, r.Got, r.Detail)
 }
@@ -51,6 +57,9 @@ const retryFactor = 5
 // Options tune a run.
 type Options struct {
 	Deadline time.Duration // how long a DROP is waited for
+	// Explain, when set, loads the IR of a tree fwc compiled; every probe
+	// then also asks fwc explain and fails when the answers differ.
+	Explain IRLoader
 }
 
 // Run builds the scenario's topology in fresh namespaces under a tree
@@ -90,6 +99,10 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 	if err := load.Load(n.Host, script); err != nil {
 		return nil, err
 	}
+	rs, err := explainIR(root, t.Node, opt.Explain)
+	if err != nil {
+		return nil, err
+	}
 	rep := &Report{}
 	for _, p := range s.Probes {
 		got, detail, err := n.Observe(&p, opt.Deadline)
@@ -100,7 +113,11 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 			got, detail, err = n.Observe(&p, retryFactor*opt.Deadline)
 			detail += " (on a second, longer try)"
 		}
-		rep.Results = append(rep.Results, Result{Probe: p, Got: got, Detail: detail, Err: err})
+		res := Result{Probe: p, Got: got, Detail: detail, Err: err}
+		if err == nil && rs != nil {
+			res.Explain = n.ExplainMismatch(rs, &p, got)
+		}
+		rep.Results = append(rep.Results, res)
 	}
 	if rep.Ruleset, err = load.List(n.Host); err != nil {
 		return rep, err
