@@ -62,7 +62,14 @@ func Build(top *Topology) (n *Net, err error) {
 			"net/ipv6/conf/default/router_solicitations", "0",
 			"net/ipv4/conf/all/rp_filter", "0",
 			"net/ipv4/conf/default/rp_filter", "0",
+			// A REJECT answers with ICMP errors; rate limits would
+			// silence them after a few probes and fake a DROP.
+			"net/ipv4/icmp_ratelimit", "0",
+			"net/ipv6/icmp/ratelimit", "0",
 		); err != nil {
+			return
+		}
+		if err = ns.Sysctl(true, "net/ipv4/icmp_msgs_per_sec", "1000000", "net/ipv4/icmp_msgs_burst", "1000000"); err != nil {
 			return
 		}
 	}
