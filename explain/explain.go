@@ -133,7 +133,7 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 		return src, dst, fmt.Errorf("no IPv%d address for %s or %s: give --src and --dst", fam, q.From, q.To)
 	}
 	p.smac = e.mac(src)
-	e.raw = q.Raw || p.src != e.addr(src, fam)
+	e.raw = q.Raw || !e.onLink(src, p.src)
 	if q.SrcMAC != nil {
 		e.raw = e.raw || q.SrcMAC.String() != p.smac.String()
 		p.smac = q.SrcMAC
@@ -181,6 +181,26 @@ func (e *ev) addr(pl place, fam int) netip.Addr {
 		return pick(e.top.outside, fam)
 	}
 	return pick(pl.port.addrs, fam)
+}
+
+// onLink reports whether a is an address the endpoint can really have:
+// one of its own or on one of its subnets. Others are forged.
+func (e *ev) onLink(pl place, a netip.Addr) bool {
+	var ps []netip.Prefix
+	switch pl.kind {
+	case Host:
+		return true
+	case Outside:
+		ps = e.top.outside
+	default:
+		ps = pl.port.addrs
+	}
+	for _, p := range ps {
+		if p.Masked().Contains(a) {
+			return true
+		}
+	}
+	return a.IsLinkLocalUnicast()
 }
 
 func (e *ev) mac(pl place) net.HardwareAddr {

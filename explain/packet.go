@@ -55,8 +55,8 @@ type Packet struct {
 	State        State
 	Flags        uint8 // TCP flags; 0 for the default
 	// Raw says the sender builds the frame itself (a forged packet) and
-	// so does no neighbour discovery of its own. A source address or MAC
-	// other than the endpoint's implies it.
+	// so does no neighbour discovery of its own. A source MAC other than
+	// the endpoint's, or a source address off its subnets, implies it.
 	Raw bool
 	// Link stops the walk where a frame reaches the host's interface, so
 	// the host's IP input is not asked: what a packet socket on the host
