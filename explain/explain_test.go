@@ -100,9 +100,9 @@ func TestExplain(t *testing.T) {
 		note  string // a substring of some note, when one is expected
 	}{
 		{
-			name: "guest to host, user rule",
-			q:    explain.Packet{From: ep("100"), To: ep("host"), DPort: 22},
-			want: ir.Accept,
+			name:  "guest to host, user rule",
+			q:     explain.Packet{From: ep("100"), To: ep("host"), DPort: 22},
+			want:  ir.Accept,
 			steps: []step{{"guest-out", 1}, {"guest-100-net0-out", 0}, {"host-in", 5}},
 		},
 		{
