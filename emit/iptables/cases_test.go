@@ -46,11 +46,12 @@ var mgmt = ir.Set{Name: "dc/management", V4: pfx("192.0.2.0/24"), V6: pfx("2001:
 type testCase struct {
 	name string
 	rs   *ir.Ruleset
+	o    Options
 }
 
 var cases = []testCase{
-	{"disabled", &ir.Ruleset{Node: "pve1", Host: baseHost(), Sets: []ir.Set{mgmt}}},
-	{"host-default", &ir.Ruleset{
+	{name: "disabled", rs: &ir.Ruleset{Node: "pve1", Host: baseHost(), Sets: []ir.Set{mgmt}}},
+	{name: "host-default", rs: &ir.Ruleset{
 		Node: "pve1", Enabled: true, Host: func() ir.Host {
 			h := baseHost()
 			h.LocalNetwork = pfx("192.0.2.0/24", "2001:db8::/64")
@@ -58,7 +59,7 @@ var cases = []testCase{
 		}(),
 		Sets: []ir.Set{mgmt},
 	}},
-	{"host-options", &ir.Ruleset{
+	{name: "host-options", rs: &ir.Ruleset{
 		Node: "pve1", Enabled: true,
 		LogRateLimit: ir.RateLimit{Enabled: true, Rate: 10, Unit: "minute", Burst: 20},
 		Host: ir.Host{
@@ -80,9 +81,10 @@ var cases = []testCase{
 			mgmt,
 		},
 	}},
-	{"host-rules", hostRules()},
-	{"guests", guestsCase()},
-	{"names", namesCase()},
+	{name: "host-rules", rs: hostRules()},
+	{name: "guests", rs: guestsCase()},
+	{name: "names", rs: namesCase()},
+	{name: "kernel-log", rs: hostRules(), o: Options{KernelLog: true}},
 }
 
 func hostRules() *ir.Ruleset {
@@ -123,7 +125,7 @@ func hostIn(long []netip.Prefix, many []ir.PortRange) []ir.Rule {
 		{Proto: "tcp", DPort: many, Verdict: ir.Accept},
 		{Family: ir.IPv4, Src: ir.Addr{Prefixes: long}, Proto: "tcp", DPort: prs(port(25)), Verdict: ir.Drop},
 		{Iface: "eth1", Proto: "tcp", SPort: prs(port(1234)), DPort: prs(port(8080)), Verdict: ir.Jump, Group: "web"},
-		{Proto: "sctp", DPort: prs(port(9)), Verdict: ir.Accept},
+		{Proto: "sctp", DPort: prs(port(9)), Verdict: ir.Accept, Comment: `discard "sink" \ test`},
 	}
 }
 

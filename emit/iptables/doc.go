@@ -73,14 +73,19 @@
 //
 //   - Policies DROP and REJECT pass PVE's noise lists (§7.4) before their
 //     logged verdict; their ICMP accepts use the calling chain's accept.
-//   - Policy log rules are written whatever the verdict (as NFT; PVE never
-//     logs ACCEPT policies). The blacklist drop is not logged.
-//   - Synflood protection drops SYNs above the rate in raw PREROUTING, as
-//     PVE (so it also counts SYNs to guests); conntrack helpers are
-//     attached there too and open no port.
+//   - ACCEPT policies are not logged (PVE). Blacklist drops are logged at
+//     log_level_in (PVE: log_level_out, by accident).
+//   - Synflood protection drops SYNs above the rate (PVE's hashlimit) in
+//     host input, where the nft backend has it, rather than in PVE's raw
+//     PREROUTING, which would count SYNs to guests too. Conntrack helpers
+//     are attached in raw PREROUTING and open no port.
+//   - Before the ipfilter check, a guest with DHCP may send DHCP requests
+//     from 0.0.0.0, which no ipfilter set holds.
 //   - Address lists longer than one iptables argument (1024 bytes) become
 //     fwc ipsets FWC-list<N>-v4|v6; several address ranges become CIDRs;
 //     multiport lists over 15 slots are split into several rules.
-//   - Log rules use NFLOG (group 0 unless Options.NFLogGroup) with the prefix
-//     ":<vmid>:<logid>:<chain>: <VERDICT>: ", rate-limited by log_ratelimit.
+//   - Log rules use NFLOG (group 0 unless Options.LogGroup) with the prefix
+//     ":<vmid>:<logid>:<chain>: <VERDICT>: ", rate-limited by log_ratelimit;
+//     with Options.KernelLog, LOG with "<chain> <VERDICT>: " cut to LOG's
+//     29 characters. Rule comments become -m comment.
 package iptables

@@ -115,6 +115,18 @@ func (e *emitter) tcpflags() string {
 	})
 }
 
+// blacklist drops sources in the cluster's blacklist set, logged at
+// log_level_in (PVE uses log_level_out by accident; the nft backend agrees
+// on log_level_in).
+func (e *emitter) blacklist(c *chain) {
+	name := e.rs.Host.Blacklist
+	if name == "" {
+		return
+	}
+	drop := e.fixed(chBlacklist, func(l *chain) { e.logDrop(l, e.rs.Host.LogIn) })
+	c.add(setMatch(e.set(name), "src"), "-g "+drop)
+}
+
 func (e *emitter) logDrop(c *chain, lvl ir.LogLevel) {
 	if lvl != ir.NoLog {
 		c.add(e.log(ctx{chain: c}, lvl, "DROP: "))

@@ -46,6 +46,11 @@ func (e *emitter) nicOut(g *ir.Guest, n ir.NIC) error {
 		out.add("-m mac ! --mac-source " + n.MAC + " -j DROP")
 	}
 	if n.IPFilter != "" {
+		if g.DHCP && !e.v6 {
+			// A DHCP client without a lease sends from 0.0.0.0, which no
+			// ipfilter set contains.
+			out.add("-s 0.0.0.0/32 -p udp -m udp --sport 68 --dport 67", c.accept)
+		}
 		out.add("-m set ! --match-set "+e.set(n.IPFilter)+" src", "-j DROP")
 	}
 	if g.DHCP {
@@ -73,7 +78,7 @@ func (e *emitter) nicOut(g *ir.Guest, n ir.NIC) error {
 	return nil
 }
 
-// nicIn filters traffic to the guest: conntrack, DHCP, NDP, the blacklist,
+// nicIn filters traffic to the guest: conntrack, the blacklist, DHCP, NDP,
 // the guest's IN rules, the policy.
 func (e *emitter) nicIn(g *ir.Guest, n ir.NIC) error {
 	name := chainName(n.Iface + "-IN")
@@ -81,6 +86,7 @@ func (e *emitter) nicIn(g *ir.Guest, n ir.NIC) error {
 	c := ctx{chain: e.filter.chain(name), vmid: g.VMID, accept: "-j ACCEPT", dir: ir.In}
 	in := c.chain
 	e.conntrack(in, c.accept)
+	e.blacklist(in)
 	if g.DHCP {
 		if e.v6 {
 			in.add("-p udp -m udp --sport 547 --dport 546", c.accept)
@@ -90,9 +96,6 @@ func (e *emitter) nicIn(g *ir.Guest, n ir.NIC) error {
 	}
 	if e.v6 && g.NDP {
 		e.icmp6(in, c.accept, ndpRS, ndpRA, ndpNS, ndpNA)
-	}
-	if bl := e.rs.Host.Blacklist; bl != "" {
-		in.add(setMatch(e.set(bl), "src"), "-j DROP")
 	}
 	if err := e.rules(c, nicRules(g.In, n)); err != nil {
 		return err

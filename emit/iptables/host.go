@@ -9,7 +9,7 @@ import (
 
 // Ports kept open to the management set under any input policy (the
 // documentation's list, with PVE's migration range), and the subset the
-// host may always reach in the local network.
+// host may always reach in the local network (output).
 const (
 	managementPorts = "8006,5900:5999,3128,22,60000:60050"
 	localOutPorts   = "8006,22,5900:5999,3128"
@@ -42,7 +42,6 @@ func (e *emitter) host() error {
 		return err
 	}
 	e.policy(fwd, h.PolicyForward, h.LogForward)
-	e.synflood()
 	return nil
 }
 
@@ -55,27 +54,21 @@ func (e *emitter) hostIn() error {
 	if e.v6 && h.NDP {
 		e.icmp6(in, "-j RETURN", ndpRS, ndpRA, ndpNS, ndpNA)
 	}
-	if h.Blacklist != "" {
-		in.add(setMatch(e.set(h.Blacklist), "src"), "-j DROP")
-	}
+	e.blacklist(in)
+	e.synflood(in)
 	if !e.v6 && h.NoSmurfs {
 		in.add("-m conntrack --ctstate INVALID,NEW -j " + e.smurfs())
 	}
 	if h.TCPFlags {
 		in.add("-p tcp -j " + e.tcpflags())
 	}
-	if !e.v6 {
-		in.add("-p 2 -j RETURN") // IGMP
-	}
+	in.add("-p 2 -j RETURN") // IGMP
 	if err := e.rules(c, h.In); err != nil {
 		return err
 	}
-	tcp := "-p tcp -m multiport --dports " + managementPorts
-	in.add(setMatch(e.set(h.Management), "src"), tcp, "-j RETURN")
-	if l := e.prefixes(h.LocalNetwork); l != "" {
-		in.add("-s "+l, tcp, "-j RETURN")
-	}
-	e.corosync(in, "-s")
+	// The management set already holds local_network (lower).
+	in.add(setMatch(e.set(h.Management), "src"), "-p tcp -m multiport --dports "+managementPorts, "-j RETURN")
+	e.corosync(in)
 	e.vitalICMP(in)
 	e.policy(c, h.PolicyIn, h.LogIn)
 	return nil
@@ -90,31 +83,27 @@ func (e *emitter) hostOut() error {
 	if e.v6 && h.NDP {
 		e.icmp6(out, "-j RETURN", ndpRS, ndpNS, ndpNA)
 	}
-	if !e.v6 {
-		out.add("-p 2 -j RETURN") // IGMP
-	}
+	out.add("-p 2 -j RETURN") // IGMP
 	if err := e.rules(c, h.Out); err != nil {
 		return err
 	}
 	if l := e.prefixes(h.LocalNetwork); l != "" {
 		out.add("-d "+l, "-p tcp -m multiport --dports "+localOutPorts, "-j RETURN")
 	}
-	e.corosync(out, "-d")
-	e.vitalICMP(out)
 	e.policy(c, h.PolicyOut, h.LogOut)
 	return nil
 }
 
-// corosync allows the cluster traffic, from (flag -s) or to (-d) the
-// corosync network, or any peer when it is unknown.
-func (e *emitter) corosync(c *chain, flag string) {
+// corosync allows cluster traffic from the corosync network, or from any
+// peer when it is unknown.
+func (e *emitter) corosync(c *chain) {
 	peers := e.rs.Host.Corosync
 	if len(peers) == 0 {
 		c.add("-p udp -m udp --dport " + corosyncPorts + " -j RETURN")
 		return
 	}
 	if l := e.prefixes(peers); l != "" {
-		c.add(flag+" "+l, "-p udp -m udp --dport "+corosyncPorts, "-j RETURN")
+		c.add("-s "+l, "-p udp -m udp --dport "+corosyncPorts, "-j RETURN")
 	}
 }
 
@@ -154,21 +143,24 @@ func (e *emitter) prefixes(ps []netip.Prefix) string {
 // checkSets).
 func (e *emitter) set(name string) string { return setName(name, e.v6) }
 
-// synflood drops new TCP connections above protection_synflood_rate per
-// source (pve-format.md §10.5: only the excess, unlike NFT's chain).
-func (e *emitter) synflood() {
+// synflood drops a source's TCP SYNs above protection_synflood_rate, per
+// IPv4 address or IPv6 /64, with PVE's hashlimit (§10.5: only the excess,
+// unlike NFT's chain). It sits in host input, where the nft backend has
+// it, not in PVE's raw PREROUTING, which would count SYNs to guests too.
+func (e *emitter) synflood(c *chain) {
 	s := e.rs.Host.Synflood
 	if s == nil {
 		return
 	}
-	mask := "32"
+	mask, burst := "32", ""
 	if e.v6 {
 		mask = "64"
 	}
-	e.raw.chain(chPrerouting).add("-p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m hashlimit",
-		"--hashlimit-above "+itoa(s.Rate)+"/sec --hashlimit-burst "+itoa(s.Burst),
-		"--hashlimit-mode srcip --hashlimit-name fwc-syn --hashlimit-htable-size 2097152",
-		"--hashlimit-srcmask "+mask+" --hashlimit-htable-expire 60000 -j DROP")
+	if s.Burst > 0 {
+		burst = "--hashlimit-burst " + itoa(s.Burst)
+	}
+	c.add("-p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m hashlimit --hashlimit-above "+itoa(s.Rate)+"/sec", burst,
+		"--hashlimit-mode srcip --hashlimit-srcmask "+mask+" --hashlimit-name fwc-syn --hashlimit-htable-expire 60000 -j DROP")
 }
 
 // helper is a conntrack helper's protocol, port and families (§9.5).

@@ -9,9 +9,11 @@ import (
 
 // Options tunes the output.
 type Options struct {
-	// NFLogGroup is the netlink group of every log rule (pvefw-logger and
-	// ulogd read group 0, the default).
-	NFLogGroup uint16
+	// LogGroup is the nflog group of every log rule (0: what pvefw-logger
+	// reads).
+	LogGroup int
+	// KernelLog logs to the kernel log (-j LOG) instead of nflog.
+	KernelLog bool
 }
 
 // Emit compiles rs into a bundle. The result depends only on rs and o, byte

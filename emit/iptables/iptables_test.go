@@ -25,7 +25,7 @@ func archive(b Bundle) []byte {
 func TestGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := Emit(tc.rs, Options{})
+			b, err := Emit(tc.rs, tc.o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 			if diff := cmp.Diff(string(want), string(got)); diff != "" {
 				t.Errorf("%s differed (-want +got):\n%s", path, diff)
 			}
-			again, _ := Emit(tc.rs, Options{})
+			again, _ := Emit(tc.rs, tc.o)
 			if !bytes.Equal(archive(again), got) {
 				t.Error("second Emit differs from the first")
 			}

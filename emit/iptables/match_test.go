@@ -122,7 +122,7 @@ func TestEmitErrors(t *testing.T) {
 
 func TestNFLogGroup(t *testing.T) {
 	rs := guestsCase()
-	b, err := Emit(rs, Options{NFLogGroup: 5})
+	b, err := Emit(rs, Options{LogGroup: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func TestPacketsHost(t *testing.T) {
 	needSystem(t)
 	h := baseHost()
 	h.In = []ir.Rule{{Family: ir.IPv4, Src: ir.Addr{Prefixes: pfx("10.9.0.2/32")}, Proto: "tcp", DPort: prs(port(80)), Verdict: ir.Accept}}
-	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Sets: []ir.Set{mgmt}})
+	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Sets: []ir.Set{mgmt}}, Options{})
 	out, err := inNetns(t, netnsLib+`peer client
 ip link add fwc0 type veth peer name fwc1
 ip link set fwc1 netns $client
@@ -86,7 +86,7 @@ func TestPacketsBridge(t *testing.T) {
 	g101.Out = []ir.Rule{{Proto: "tcp", DPort: prs(port(81)), Verdict: ir.Accept}}
 	h := baseHost()
 	h.PolicyForward = ir.Drop // bridged traffic is not routed: this must not apply
-	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Guests: []ir.Guest{g100, g101}, Sets: []ir.Set{mgmt}})
+	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Guests: []ir.Guest{g100, g101}, Sets: []ir.Set{mgmt}}, Options{})
 	// The host needs a route back to the sender for REJECT to send its reset
 	// (the kernel routes it before sending it out of the bridge port); a PVE
 	// host has an address on its bridge or a default route.
@@ -130,7 +130,7 @@ func TestPacketsFwbr(t *testing.T) {
 	}
 	h := baseHost()
 	h.PolicyOut = ir.Accept
-	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Guests: []ir.Guest{g}, Sets: []ir.Set{mgmt}})
+	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Guests: []ir.Guest{g}, Sets: []ir.Set{mgmt}}, Options{})
 	out, err := inNetns(t, netnsLib+`ip link add vmbr0 type bridge
 ip addr add 10.9.2.1/24 dev vmbr0
 ip link set vmbr0 up

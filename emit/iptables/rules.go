@@ -2,6 +2,7 @@ package iptables
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/fwc-project/fwc/ir"
 )
@@ -55,11 +56,15 @@ func (e *emitter) rule(c ctx, r ir.Rule) error {
 		}
 		target = "-j " + g
 	}
+	comment := ""
+	if r.Comment != "" {
+		comment = "-m comment --comment " + quote(r.Comment, maxComment)
+	}
 	for _, m := range alts {
-		if r.Log != ir.NoLog && r.Verdict != ir.Jump {
+		if r.Log != ir.NoLog {
 			c.chain.add(m, e.log(c, r.Log, r.Verdict.String()+": "))
 		}
-		c.chain.add(m, target)
+		c.chain.add(m, comment, target)
 		if r.Verdict == ir.Jump {
 			c.chain.add(m, acceptMark, c.accept)
 		}
@@ -71,6 +76,10 @@ func (e *emitter) rule(c ctx, r ir.Rule) error {
 // <message>", read by pvefw-logger, rate-limited by log_ratelimit. The
 // prefix stays within NFLOG's 64 characters: chain names have at most 28,
 // VMIDs 9 digits and the longest message is "policy REJECT: ".
+//
+// With Options.KernelLog it is LOG at the rule's level instead, whose
+// prefix has at most 29 characters: "<chain without FWC-> <message>",
+// cut at 29 (the level is LOG's own, the VMID is in the chain name).
 func (e *emitter) log(c ctx, lvl ir.LogLevel, msg string) string {
 	limit := ""
 	if rl := e.rs.LogRateLimit; rl.Enabled {
@@ -79,8 +88,12 @@ func (e *emitter) log(c ctx, lvl ir.LogLevel, msg string) string {
 			limit += fmt.Sprintf(" --limit-burst %d", rl.Burst)
 		}
 	}
+	if e.o.KernelLog {
+		prefix := quote(strings.TrimPrefix(c.chain.name, "FWC-")+" "+msg, maxLogPrefix)
+		return join(limit, fmt.Sprintf("-j LOG --log-level %d --log-prefix %s", lvl.ID(), prefix))
+	}
 	prefix := fmt.Sprintf(":%d:%d:%s: %s", c.vmid, lvl.ID(), c.chain.name, msg)
-	return join(limit, fmt.Sprintf("-j NFLOG --nflog-group %d --nflog-prefix %q", e.o.NFLogGroup, prefix))
+	return join(limit, fmt.Sprintf("-j NFLOG --nflog-group %d --nflog-prefix %q", e.o.LogGroup, prefix))
 }
 
 var rateUnit = map[string]string{"second": "sec", "minute": "min", "hour": "hour", "day": "day"}
@@ -88,8 +101,7 @@ var rateUnit = map[string]string{"second": "sec", "minute": "min", "hour": "hour
 // policy ends a chain: ACCEPT is the chain's accept; DROP and REJECT first
 // pass the PVE noise lists (§7.4), which dispose of broadcasts, SMB and
 // similar chatter without logging and let vital ICMP through, then log
-// and give the verdict. Policies are logged whatever the verdict (the
-// nft backend does the same; PVE never logs ACCEPT policies).
+// and give the verdict. ACCEPT policies are never logged (PVE).
 func (e *emitter) policy(c ctx, v ir.Verdict, lvl ir.LogLevel) {
 	logRule := func() {
 		if lvl != ir.NoLog {
@@ -98,7 +110,6 @@ func (e *emitter) policy(c ctx, v ir.Verdict, lvl ir.LogLevel) {
 	}
 	switch v {
 	case ir.Accept:
-		logRule()
 		c.chain.add(c.accept)
 	case ir.Drop:
 		c.chain.add("-j " + e.noiseChain(false))

@@ -67,9 +67,9 @@ func inNetns(t *testing.T, script string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func writeBundle(t *testing.T, rs *ir.Ruleset) string {
+func writeBundle(t *testing.T, rs *ir.Ruleset, o Options) string {
 	t.Helper()
-	b, err := Emit(rs, Options{})
+	b, err := Emit(rs, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestRealTools(t *testing.T) {
 	needSystem(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeBundle(t, tc.rs)
+			dir := writeBundle(t, tc.rs, tc.o)
 			out, err := inNetns(t, dumpState+`cd "$1"
 sh ./apply.sh
 iptables-restore --test <rules.v4
@@ -145,8 +145,8 @@ func TestRealToolsRejectBroken(t *testing.T) {
 // chains and sets of the first must be gone, other chains and sets kept.
 func TestApplyPrunes(t *testing.T) {
 	needSystem(t)
-	first := writeBundle(t, guestsCase())
-	second := writeBundle(t, cases[1].rs)
+	first := writeBundle(t, guestsCase(), Options{})
+	second := writeBundle(t, cases[1].rs, Options{})
 	out, err := inNetns(t, dumpState+`iptables -N OTHER
 ipset create other hash:net
 sh "$1/apply.sh"
