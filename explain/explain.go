@@ -280,7 +280,7 @@ func (e *ev) path(src, dst place, nd bool) verdict {
 		if !bridged {
 			p.mark = false // a new frame on the destination bridge
 		}
-		hooks = append(hooks, func() verdict { return e.postrouting(dst.port) })
+		hooks = append(hooks, func() verdict { return e.postrouting(dst.port, !bridged) })
 	}
 	for _, h := range hooks {
 		if v := h(); v == dropped || v == rejected {

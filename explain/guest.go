@@ -143,10 +143,18 @@ func (e *ev) inUnicast() verdict {
 }
 
 // postrouting is the bridge postrouting chain guest-in for a frame
-// leaving through dst's interface.
-func (e *ev) postrouting(dst *port) verdict {
+// leaving through dst's interface. fromHost says the host's IP stack sent
+// it (locally or routed): meta pkttype host.
+func (e *ev) postrouting(dst *port, fromHost bool) verdict {
 	if !filtered(dst) {
 		return none
+	}
+	p := e.p
+	// Answers of a bridge reject have no conntrack entry; the host lets
+	// them out whatever the receiver's IN rules say.
+	if fromHost && p.invalid && (p.proto == 6 && p.flags&RST != 0 || p.isICMP() && p.icmp == 1 && p.fam == 6 || p.isICMP() && p.icmp == 3 && p.fam == 4) {
+		e.step("guest-in", "meta pkttype host ct state invalid: a reject's answer accept", ir.Pos{})
+		return accepted
 	}
 	if e.p.mark && dst.n.MAC != "" && dst.n.MAC == e.p.dmac.String() && e.unicastOwner() == dst {
 		e.step("guest-in", fmt.Sprintf("accept mark and %s . %s in @in-unicast: already accepted by %s", dst.n.Iface, dst.n.MAC, nicChain(dst, "in")), dst.n.Pos)

@@ -44,10 +44,11 @@ func (c *explainCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	// Lint's notes are for lint; problems that change the ruleset are shown.
+	// Findings are lint's business; explain shows errors, and with
+	// --keep-going the warnings, which name the items left out.
 	var shown ir.Diags
 	for _, d := range diags {
-		if d.Severity != ir.Note {
+		if d.Severity == ir.Error || d.Severity == ir.Warning && c.KeepGoing {
 			shown = append(shown, d)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,7 +20,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the out/ sections of the golden files")
 
 // goldenOutputs is the closed set of output sections a case may have.
-var goldenOutputs = []string{"out/ir", "out/lint", "out/nft", "out/stderr"}
+var goldenOutputs = []string{"out/explain", "out/ir", "out/lint", "out/nft", "out/stderr"}
 
 // TestGolden runs every testdata/golden case: the input files are written
 // to a temporary tree, `fwc lint` and `fwc compile` run on it in-process,
@@ -74,6 +75,7 @@ func runGolden(t *testing.T, file string) {
 	if strings.Contains(stderr.String(), "nothing written") {
 		got["out/stderr"] = clean(stderr.String(), dir)
 	}
+	got["out/explain"] = explainGolden(ar.Comment, dir)
 	if strings.HasPrefix(filepath.Base(filepath.Dir(file)), "ir") {
 		rs, _, err := pipeline.Load(dir, pipeline.Options{})
 		if err != nil {
@@ -106,6 +108,20 @@ func caseFlags(comment []byte) []string {
 		}
 	}
 	return nil
+}
+
+// explainGolden runs `fwc explain ARGS TREE` for every "explain: ARGS"
+// line of the archive comment.
+func explainGolden(comment []byte, dir string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(string(comment), "\n") {
+		if rest, ok := strings.CutPrefix(line, "explain:"); ok {
+			var out bytes.Buffer
+			Main(append(append([]string{"explain"}, strings.Fields(rest)...), dir), &out, &out)
+			fmt.Fprintf(&b, "$ fwc explain %s\n%s", strings.TrimSpace(rest), clean(out.String(), dir))
+		}
+	}
+	return b.String()
 }
 
 // clean makes paths relative to the case's tree.
