@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
 	"github.com/fwc-project/fwc/explain"
@@ -285,3 +287,43 @@ func genEnd(s string) explain.Endpoint {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// TestExplainHookCatchesDisagreement gives the explain check a wrong IR
+// (the host's first input rule flipped from ACCEPT to DROP) and checks
+// that exactly the probes that rule decides fail, with the explain check
+// as the reason: the kernel still does what the scenario expects.
+func TestExplainHookCatchesDisagreement(t *testing.T) {
+	if why := unusable(); why != "" {
+		cannotRun(t, 0, why)
+	}
+	s, err := LoadScenario(filepath.Join(*scenarioDir, "fwc-host.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := func(root, node string) (*ir.Ruleset, error) {
+		rs, err := loadIR(root, node)
+		if err != nil {
+			return nil, err
+		}
+		if r := &rs.Host.In[0]; r.Verdict != ir.Accept || len(r.DPort) != 1 || r.DPort[0].Lo != 22 {
+			return nil, fmt.Errorf("fwc-host's first host rule is no longer IN ACCEPT -p tcp -dport 22: %s", r)
+		}
+		rs.Host.In[0].Verdict = ir.Drop
+		return rs, nil
+	}
+	rep, err := s.Run(t.TempDir(), labCompiler, NFT{}, Options{Deadline: *deadline, Explain: flipped})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rep.Failed() {
+		if r.Got != r.Probe.Want || r.Explain == "" {
+			t.Errorf("%s: want a failure from the explain check only", r)
+		}
+		got = append(got, r.Probe.Text)
+	}
+	want := []string{"vm100 -> host tcp/22 ACCEPT", "vm100 -> host tcp6/22 ACCEPT", "vm100@10.0.0.99 -> host tcp/22 ACCEPT", "outside -> host tcp/22 ACCEPT"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("failing probes (-want +got):\n%s", diff)
+	}
+}
