@@ -101,13 +101,14 @@ func hostRules() *ir.Ruleset {
 		LogRateLimit: ir.RateLimit{Enabled: true, Rate: 1, Unit: "second"},
 		Host: func() ir.Host {
 			h := baseHost()
-			h.In, h.Out, h.Forward = hostIn(long, many), hostOut(), hostFwd()
+			h.In, h.Out, h.Forward = hostIn(long, many), hostOut(long), hostFwd()
 			return h
 		}(),
 		Groups: []ir.Group{{
-			Name: "web",
-			In:   []ir.Rule{{Proto: "tcp", DPort: prs(port(80), port(443)), Verdict: ir.Accept, Log: ir.Info}, {Proto: "udp", Verdict: ir.Reject}},
-			Out:  []ir.Rule{{Iface: "vmbr0", Verdict: ir.Drop}},
+			Name:    "web",
+			In:      []ir.Rule{{Proto: "tcp", DPort: prs(port(80), port(443)), Verdict: ir.Accept, Log: ir.Info}, {Proto: "udp", Verdict: ir.Reject}},
+			Out:     []ir.Rule{{Iface: "vmbr0", Verdict: ir.Drop}},
+			Forward: []ir.Rule{{Iface: "vmbr1", Proto: "tcp", DPort: prs(port(3306)), Verdict: ir.Accept}},
 		}},
 		Sets: []ir.Set{{Name: "dc/office", V4: pfx("203.0.113.0/24")}, mgmt},
 	}
@@ -129,15 +130,21 @@ func hostIn(long []netip.Prefix, many []ir.PortRange) []ir.Rule {
 	}
 }
 
-func hostOut() []ir.Rule {
+// hostOut reuses the long list of hostIn as a destination: both share one
+// literal set.
+func hostOut(long []netip.Prefix) []ir.Rule {
 	return []ir.Rule{
 		{Iface: "eth0", Dst: ir.Addr{Set: "dc/office"}, Verdict: ir.Reject},
 		{Verdict: ir.Jump, Group: "web"},
+		{Family: ir.IPv4, Dst: ir.Addr{Prefixes: long}, Verdict: ir.Drop},
 	}
 }
 
 func hostFwd() []ir.Rule {
-	return []ir.Rule{{Iface: "vmbr1", Proto: "udplite", DPort: prs(port(5000)), Verdict: ir.Drop, Log: ir.Alert}}
+	return []ir.Rule{
+		{Iface: "vmbr1", Proto: "udplite", DPort: prs(port(5000)), Verdict: ir.Drop, Log: ir.Alert},
+		{Iface: "vmbr1", Verdict: ir.Jump, Group: "web", Log: ir.Info},
+	}
 }
 
 func guestsCase() *ir.Ruleset {
@@ -192,6 +199,7 @@ func namesCase() *ir.Ruleset {
 		Groups: []ir.Group{{Name: "a-very-long-group-name", Out: []ir.Rule{{Dst: ir.Addr{Set: "dc/a-very-long-ipset-name-for-hash"}, Verdict: ir.Accept, Log: ir.Emerg}}}},
 		Guests: []ir.Guest{{
 			VMID: 1234567, Kind: ir.CT, Enabled: true, PolicyIn: ir.Reject, LogIn: ir.Debug, PolicyOut: ir.Accept, LogOut: ir.Debug, MACFilter: true,
+			NDP: true, RAdv: true,
 			NICs: []ir.NIC{{Index: 31, Iface: "veth1234567i31", MAC: "0e:0b:38:b8:b3:25", Firewall: true, IPFilter: "guest-1234567/ipfilter-net31"}},
 			Out:  []ir.Rule{{Verdict: ir.Jump, Group: "a-very-long-group-name"}},
 		}},

@@ -120,7 +120,7 @@ func TestEmitErrors(t *testing.T) {
 	}
 }
 
-func TestNFLogGroup(t *testing.T) {
+func TestLogGroup(t *testing.T) {
 	rs := guestsCase()
 	b, err := Emit(rs, Options{LogGroup: 5})
 	if err != nil {
