@@ -34,7 +34,8 @@ type explainCmd struct {
 func (c *explainCmd) Run(e *env) error {
 	q, err := c.packet()
 	if err != nil {
-		return err
+		fmt.Fprintln(e.stderr, "fwc:", err)
+		return exitError{exitUsage}
 	}
 	o, err := c.options()
 	if err != nil {
@@ -59,7 +60,10 @@ func (c *explainCmd) Run(e *env) error {
 	}
 	res, err := explain.Network{Uplink: c.Uplink}.Explain(rs, q)
 	if err != nil {
-		return err
+		// The question does not fit the tree (no such endpoint, no
+		// address of the family): a usage error.
+		fmt.Fprintln(e.stderr, "fwc:", err)
+		return exitError{exitUsage}
 	}
 	if c.Format == "json" {
 		return writeExplainJSON(e.stdout, res)
