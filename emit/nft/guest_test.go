@@ -2,6 +2,7 @@ package nft
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/fwc-project/fwc/ir"
@@ -46,5 +47,26 @@ func TestDuplicateMAC(t *testing.T) {
 	}
 	if bytes.Contains(out, []byte("chain guest-101-net0-in {")) || !bytes.Contains(out, []byte("chain guest-101-net0-in-late {")) {
 		t.Errorf("guest 101 should have only the late IN chain:\n%s", out)
+	}
+}
+
+// TestNoAnonymousSets checks that the chains made per NIC hold no anonymous
+// sets when the guest has no rules: each is a kernel object, and thousands
+// of them made a node's ruleset take many seconds to load.
+func TestNoAnonymousSets(t *testing.T) {
+	rs := baseRuleset()
+	g := guest(100, nic(100, 0, "02:00:00:00:01:00"))
+	g.PolicyOut, g.PolicyIn = ir.Reject, ir.Reject
+	rs.Guests = []ir.Guest{g}
+	tb := (&emitter{rs: rs}).guestTable()
+	for _, c := range tb.chains {
+		if !strings.HasPrefix(c.name, "guest-100-") {
+			continue
+		}
+		for _, r := range c.rules {
+			if strings.Contains(r, "{") {
+				t.Errorf("chain %s: %s", c.name, r)
+			}
+		}
 	}
 }

@@ -68,10 +68,11 @@ type table struct {
 	// and read back in IR order (never ranged over).
 	sets   map[string]bool // ir.Set names
 	groups map[string]bool // group chain names
+	names  map[string]bool // chains made so far
 }
 
 func newTable(name string) *table {
-	return &table{name: name, sets: map[string]bool{}, groups: map[string]bool{}}
+	return &table{name: name, sets: map[string]bool{}, groups: map[string]bool{}, names: map[string]bool{}}
 }
 
 // chain is one chain: base chains have a hook line.
@@ -86,8 +87,12 @@ type chain struct {
 func (t *table) newChain(name, hook string) *chain {
 	c := &chain{t: t, name: ident(name), hook: hook}
 	t.chains = append(t.chains, c)
+	t.names[name] = true
 	return c
 }
+
+// hasChain reports whether t has a chain called name.
+func (t *table) hasChain(name string) bool { return t.names[name] }
 
 func (t *table) useSet(name string)   { t.sets[name] = true }
 func (t *table) useGroup(name string) { t.groups[name] = true }

@@ -41,6 +41,18 @@ func (d dialect) verdict(r ir.Rule, dir ir.Direction) string {
 	panic(fmt.Sprintf("nft: bad verdict %d", int(r.Verdict)))
 }
 
+// variant tells the guest IN dialects apart in the names of shared
+// chains: "-in" marks accepts, "-late" cannot reject.
+func (d dialect) variant() string {
+	switch {
+	case d.late:
+		return "-late"
+	case d.accept != "accept":
+		return "-in"
+	}
+	return ""
+}
+
 // family is the match that pins a family where nothing else does.
 func (d dialect) family(f ir.Family) string {
 	switch {
