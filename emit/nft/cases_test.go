@@ -79,7 +79,7 @@ var goldenCases = []struct {
 	{"guests", guests},
 	{"guests-only", func() *ir.Ruleset {
 		rs := guests()
-		rs.Host.Enabled = false
+		rs.Host.Enabled, rs.Host.AllowInvalid = false, true
 		return rs
 	}},
 	{"kernel-log", func() *ir.Ruleset {

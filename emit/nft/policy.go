@@ -38,8 +38,8 @@ func (e *emitter) logStmt(lvl ir.LogLevel, d dialect, msg string) string {
 // (PVE). DROP and REJECT first dispose of noise without logging, then log
 // with msg "policy DROP: " or "policy REJECT: ", then give the verdict.
 // The noise rules live in one chain per table, policy and dialect: inline
-// in every guest chain, their anonymous sets made large rulesets load
-// ten times slower.
+// in every guest chain, their anonymous sets (kernel objects) made a
+// thousand guests take 20 s to load instead of half a second.
 func (e *emitter) policy(c *chain, v ir.Verdict, lvl ir.LogLevel, d dialect) {
 	if v == ir.Accept {
 		c.add(d.accept)
