@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fwc-project/fwc/internal/nftcheck"
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/pipeline"
 	"golang.org/x/tools/txtar"
@@ -26,6 +27,7 @@ var goldenOutputs = []string{"out/explain", "out/ir", "out/lint", "out/nft", "ou
 // to a temporary tree, `fwc lint` and `fwc compile` run on it in-process,
 // and their outputs are compared with the out/ sections. Cases under
 // golden/ir also dump the IR. An empty output means the section is absent.
+// Every out/nft is loaded with `nft -c` in a fresh network namespace.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("../../testdata/golden/*/*.txtar")
 	if err != nil || len(files) == 0 {
@@ -82,6 +84,12 @@ func runGolden(t *testing.T, file string) {
 			t.Fatal(err)
 		}
 		got["out/ir"] = clean(ir.Dump(rs), dir)
+	}
+	if got["out/nft"] != "" {
+		t.Run("nft-check", func(t *testing.T) {
+			nftcheck.Need(t)
+			nftcheck.Check(t, "out/nft", []byte(got["out/nft"]))
+		})
 	}
 	if *update {
 		writeGolden(t, file, ar.Comment, inputs, got)
