@@ -1,16 +1,22 @@
 package iptables
 
+import "fmt"
+
 // applyScript is apply.sh. It loads the bundle beside it in dependency
 // order (sets before the rules that use them), hooks fwc's chains into the
 // built-in ones once, then removes fwc chains and sets the bundle no longer
-// has. Running it again changes nothing; it touches only names starting
-// with FWC- and the built-in-chain jumps to them. With guests, it also
-// turns on br_netfilter's iptables calls, without which bridged traffic
-// never reaches the physdev rules.
-func applyScript(guests bool) []byte {
+// has. Running it again changes nothing. It touches only names starting
+// with FWC- and the built-in-chain jumps to them, except where guests need
+// it: it turns on br_netfilter's iptables calls, without which bridged
+// traffic never reaches the physdev rules, and puts each filtered NIC
+// behind a firewall bridge (see the package documentation).
+func applyScript(nics []guestNIC) []byte {
 	s := applyHead
-	if guests {
+	if len(nics) > 0 {
 		s += applyBridge
+		for _, n := range nics {
+			s += fmt.Sprintf("fwbr %s fwbr%[2]di%[3]d fwln%[2]di%[3]d fwpr%[2]dp%[3]d\n", n.nic.Iface, n.vmid, n.nic.Index)
+		}
 	}
 	return []byte(s + applyBody)
 }
@@ -23,10 +29,39 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 `
 
+// applyBridge enables br_netfilter and defines fwbr, which moves a NIC's
+// port from its bridge to a bridge of its own, linked to the old one by a
+// veth pair, as Proxmox VE does for firewall=1: then traffic the host
+// sends or routes to the guest is bridged once more, where iptables sees
+// the port. NICs that are absent, unbridged or already behind their
+// firewall bridge are left alone; so are ports of VLAN-aware bridges,
+// whose per-port VLAN settings the move would lose, and all ports when
+// FWC_NO_FWBR is set.
 const applyBridge = `
 # Guest chains match bridge ports: bridged IP traffic must pass iptables.
 modprobe br_netfilter 2>/dev/null || true
 sysctl -q -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+
+# Firewall bridges: port -> fwbr <- fwln=veth=fwpr -> the port's bridge.
+field() { # device key: the value after key in "ip -d -o link show"
+	ip -d -o link show dev "$1" 2>/dev/null | awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'
+}
+fwbr() { # port fwbr fwln fwpr; FWC_NO_FWBR=1 leaves every port where it is
+	[ -z "${FWC_NO_FWBR-}" ] || return 0
+	br=$(field "$1" master)
+	[ -n "$br" ] && [ "$br" != "$2" ] || return 0
+	if [ "$(field "$br" vlan_filtering)" = 1 ]; then
+		echo "apply.sh: $1 is on VLAN-aware bridge $br: traffic from the host to it is not filtered" >&2
+		return 0
+	fi
+	mtu=$(field "$1" mtu)
+	ip link show "$2" >/dev/null 2>&1 || ip link add "$2" mtu "$mtu" type bridge
+	ip link show "$3" >/dev/null 2>&1 || ip link add "$3" mtu "$mtu" type veth peer name "$4" mtu "$mtu"
+	ip link set "$4" master "$br" up
+	ip link set "$3" master "$2" up
+	ip link set "$1" master "$2"
+	ip link set "$2" up
+}
 `
 
 const applyBody = `

@@ -16,31 +16,33 @@
 // characters and set names at most 26 (31 minus "_swap"); longer ones keep
 // their head and end in "-" and the FNV-1a digest of the full name.
 //
-// # Guests: physdev on plain bridges, no fwbr
+// # Guests: physdev and firewall bridges
 //
 // Guest NICs are matched with the physdev match on their own bridge ports
-// (tap<vmid>i<N>, veth<vmid>i<N>), which works on a plain Linux bridge once
-// br_netfilter passes bridged traffic to iptables (apply.sh sets
-// net.bridge.bridge-nf-call-ip{,6}tables=1 when there are guests). fwc
-// needs no fwbr<vmid>i<N> bridges for:
-//   - guest to guest on one bridge: one FORWARD pass, the sender's OUT chain
-//     then the receiver's IN chain;
+// (tap<vmid>i<N>, veth<vmid>i<N>), which needs br_netfilter to pass bridged
+// traffic to iptables (apply.sh sets net.bridge.bridge-nf-call-ip{,6}tables=1
+// when there are guests). On a plain Linux bridge that covers:
+//   - guest to guest: one FORWARD pass, the sender's OUT chain, then the
+//     receiver's IN chain;
 //   - guest to or from the outside through a bridge port: FORWARD;
 //   - guest to the host: the guest's OUT chain in INPUT, then the host's;
-//   - guest through the host's routing: OUT chain, then the host forward
-//     chain.
+//   - guest through the host's routing: OUT chain, then host forward.
 //
-// What a plain bridge cannot show iptables is traffic the host itself sends
-// into the bridge: packets the host originates or routes to a guest leave
-// through the bridge device without a bridged pass, so the guest's IN chain
-// does not see them (the nft backend does filter them, in the bridge
-// table). PVE's plumbing closes this gap and works with these chains
-// unchanged: per NIC a bridge fwbr<vmid>i<N> holding the tap and fwln<vmid>i<N>,
-// one end of a veth pair whose other end fwpr<vmid>p<N> is the port on the
-// real bridge. Host traffic then crosses fwbr as bridged traffic with
-// --physdev-out tap<vmid>i<N>. apply.sh does not build that topology; a host
-// that wants host-to-guest filtering must (Proxmox VE does so itself for
-// NICs with firewall=1).
+// It cannot cover traffic the host sends or routes to a guest: it leaves
+// through the bridge device without a bridged pass, so no chain sees the
+// guest's port, while the nft backend filters it in the bridge table. So
+// apply.sh builds PVE's plumbing for every filtered NIC: a bridge
+// fwbr<vmid>i<N> holding the guest's port and fwln<vmid>i<N>, one end of a
+// veth pair whose other end fwpr<vmid>p<N> takes the port's place on its
+// bridge. Host and routed traffic then crosses fwbr as bridged traffic with
+// --physdev-out <port>, and guest-to-guest traffic meets the sender's OUT
+// chain on one fwbr and the receiver's IN chain on the other. The chains
+// are the same either way. apply.sh leaves a port alone when it is absent
+// (run it again after starting the guest), already behind its fwbr (as on
+// Proxmox VE, which builds the same plumbing for firewall=1), on a
+// VLAN-aware bridge (whose per-port VLAN settings the move would lose; it
+// warns that host traffic to that NIC is not filtered), or when FWC_NO_FWBR
+// is set. It never takes the plumbing down again.
 //
 // Bridged traffic that is not to or from a filtered NIC leaves FWC-FORWARD
 // without further checks: it is not routed traffic, so the host forward

@@ -43,7 +43,7 @@ func Emit(rs *ir.Ruleset, o Options) (Bundle, error) {
 	}
 	b.IPSets = ipsets(rs.Sets, lits)
 	b.Ebtables = ebtables(rs, sets)
-	b.Apply = applyScript(hasGuests(rs))
+	b.Apply = applyScript(filteredNICs(rs))
 	return b, nil
 }
 
@@ -109,20 +109,26 @@ func (e *emitter) body(input, output, forward *chain) error {
 	return nil
 }
 
-// hasGuests reports whether any guest NIC is filtered, which needs
-// br_netfilter to pass bridged traffic through iptables.
-func hasGuests(rs *ir.Ruleset) bool {
+// guestNIC is a filtered NIC and its guest's VMID.
+type guestNIC struct {
+	vmid int
+	nic  ir.NIC
+}
+
+// filteredNICs lists the NICs fwc filters, in IR order.
+func filteredNICs(rs *ir.Ruleset) []guestNIC {
 	if !rs.Enabled {
-		return false
+		return nil
 	}
+	var out []guestNIC
 	for _, g := range rs.Guests {
 		for _, n := range g.NICs {
 			if g.Enabled && n.Firewall {
-				return true
+				out = append(out, guestNIC{g.VMID, n})
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // checkSets makes sure the sets the options name exist (rules are checked

@@ -19,7 +19,7 @@ peer() {
 	while [ "$(readlink /proc/$!/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
 	nsenter -t $! -n ip link set lo up
 }
-on() { p=$1; shift; eval nsenter -t \$$p -n '"$@"'; }
+on() { _ns=$1; shift; eval nsenter -t \$$_ns -n '"$@"'; }
 listen() { # port...
 	for port; do busybox nc -ll -p "$port" -e /bin/true >/dev/null 2>&1 & pids="$pids $!"; done
 	sleep 0.2
@@ -67,10 +67,11 @@ connect client 10.9.0.1 81
 	checkVerdicts(t, out, "80 accepted", "81 dropped")
 }
 
-// TestPacketsBridge puts two guests on a plain bridge (tap100i0, tap101i0,
-// no fwbr) and shows the physdev chains and the accept mark at work: guest
-// 101's OUT rule accepts TCP 81, yet guest 100's IN policy still drops it;
-// guest 100's OUT rule rejects TCP 82 with a reset.
+// TestPacketsBridge puts two guests on a plain bridge (tap100i0, tap101i0)
+// and keeps them there (FWC_NO_FWBR=1), so a frame between them crosses
+// FORWARD once, and shows the physdev chains and the accept mark at work:
+// guest 101's OUT rule accepts TCP 81, yet guest 100's IN policy still
+// drops it; guest 100's OUT rule rejects TCP 82 with a reset.
 func TestPacketsBridge(t *testing.T) {
 	needSystem(t)
 	guest := func(id int, mac string) ir.Guest {
@@ -102,7 +103,8 @@ for id in 100 101; do
 	on g$id ip addr add 10.9.1.$id/24 dev eth0
 	on g$id ip link set eth0 up
 done
-sh "$1/apply.sh"
+FWC_NO_FWBR=1 sh "$1/apply.sh"
+ip -o link show master vmbr0 | grep -q tap100i0
 on g100 sh -c 'for p in 80 81; do busybox nc -ll -p $p -e /bin/true & done; sleep 30' >/dev/null 2>&1 & pids="$pids $!"
 on g101 sh -c 'busybox nc -ll -p 82 -e /bin/true & sleep 30' >/dev/null 2>&1 & pids="$pids $!"
 sleep 0.3
@@ -116,11 +118,11 @@ connect g100 10.9.1.101 82
 	checkVerdicts(t, out, "80 accepted", "81 dropped", "82 refused")
 }
 
-// TestPacketsFwbr builds PVE's plumbing for one NIC (fwbr100i0 holding
-// tap100i0 and fwln100i0, whose peer fwpr100p0 is a port of vmbr0) and
-// shows that with it the same chains also filter traffic the host itself
-// sends to the guest: TCP 80 accepted by the guest's IN rule, 81 dropped
-// by its policy.
+// TestPacketsFwbr builds PVE's plumbing for one NIC itself (fwbr100i0
+// holding tap100i0 and fwln100i0, whose peer fwpr100p0 is a port of vmbr0),
+// as on a Proxmox VE host: apply.sh leaves it as it is, and the chains
+// filter traffic the host itself sends to the guest: TCP 80 accepted by
+// the guest's IN rule, 81 dropped by its policy.
 func TestPacketsFwbr(t *testing.T) {
 	needSystem(t)
 	g := ir.Guest{
@@ -146,6 +148,7 @@ ip link set tap100i0 master fwbr100i0 up
 on g100 ip addr add 10.9.2.100/24 dev eth0
 on g100 ip link set eth0 up
 sh "$1/apply.sh"
+test "$(ip -o link show master vmbr0 | wc -l)" = 1 # fwpr100p0 only
 on g100 sh -c 'for p in 80 81; do busybox nc -ll -p $p -e /bin/true & done; sleep 30' >/dev/null 2>&1 & pids="$pids $!"
 sleep 0.3
 for p in 80 81; do
@@ -156,4 +159,52 @@ done
 		t.Fatalf("%v\n%s", err, out)
 	}
 	checkVerdicts(t, out, "80 accepted", "81 dropped")
+}
+
+// TestPacketsPlumbing starts from a plain bridge: apply.sh puts the NIC
+// behind fwbr100i0 itself, so the guest's IN chain also filters what the
+// host sends and what it routes from outside; a second run changes nothing.
+func TestPacketsPlumbing(t *testing.T) {
+	needSystem(t)
+	g := ir.Guest{
+		VMID: 100, Enabled: true, PolicyIn: ir.Drop, PolicyOut: ir.Accept,
+		NICs: []ir.NIC{{Iface: "tap100i0", Bridge: "vmbr0", Firewall: true}},
+		In:   []ir.Rule{{Proto: "tcp", DPort: prs(port(80)), Verdict: ir.Accept}},
+	}
+	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: baseHost(), Guests: []ir.Guest{g}, Sets: []ir.Set{mgmt}}, Options{})
+	out, err := inNetns(t, netnsLib+`sysctl -q -w net.ipv4.ip_forward=1
+ip link add vmbr0 type bridge
+ip addr add 10.9.2.1/24 dev vmbr0
+ip link set vmbr0 up
+peer g100
+ip link add tap100i0 type veth peer name eth0
+ip link set eth0 netns $g100
+ip link set tap100i0 master vmbr0 up
+on g100 ip addr add 10.9.2.100/24 dev eth0
+on g100 ip link set eth0 up
+on g100 ip route add default via 10.9.2.1
+peer outside
+ip link add uplink type veth peer name eth0
+ip link set eth0 netns $outside
+ip addr add 192.0.2.1/24 dev uplink
+ip link set uplink up
+on outside ip addr add 192.0.2.2/24 dev eth0
+on outside ip link set eth0 up
+on outside ip route add default via 192.0.2.1
+sh "$1/apply.sh"
+sh "$1/apply.sh"
+echo "fwbr100i0 ports: $(ip -o link show master fwbr100i0 | cut -d: -f2 | tr -d ' ' | cut -d@ -f1 | sort | tr '\n' ' ')"
+echo "vmbr0 ports: $(ip -o link show master vmbr0 | cut -d: -f2 | tr -d ' ' | cut -d@ -f1 | sort | tr '\n' ' ')"
+on g100 sh -c 'for p in 80 81; do busybox nc -ll -p $p -e /bin/true & done; sleep 30' >/dev/null 2>&1 & pids="$pids $!"
+sleep 0.3
+for p in 80 81; do
+	if busybox nc -w 2 10.9.2.100 $p </dev/null >/dev/null 2>&1; then echo "host $p accepted"; else echo "host $p dropped"; fi
+	if on outside busybox nc -w 2 10.9.2.100 $p </dev/null >/dev/null 2>&1; then echo "outside $p accepted"; else echo "outside $p dropped"; fi
+done
+`, dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	checkVerdicts(t, out, "fwbr100i0 ports: fwln100i0 tap100i0 ", "vmbr0 ports: fwpr100p0 ",
+		"host 80 accepted", "host 81 dropped", "outside 80 accepted", "outside 81 dropped")
 }
