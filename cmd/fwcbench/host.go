@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/fwc-project/fwc/bench"
+	"github.com/fwc-project/fwc/emit/nft"
+	"github.com/fwc-project/fwc/gen"
+	"github.com/fwc-project/fwc/pipeline"
+	"github.com/fwc-project/fwc/tree"
+)
+
+// compileBudget bounds the time spent repeating one compile timing.
+const compileBudget = 20 * time.Second
+
+// compiled is one compile: its script and its fastest time.
+type compiled struct {
+	script []byte
+	time   time.Duration
+}
+
+// compile generates the tree of g guests (once) and compiles it up to
+// runs times, keeping the fastest.
+func (c config) compile(g int, noOpt bool) (compiled, error) {
+	dir := c.treeDir(g)
+	if _, err := os.Stat(dir); err != nil {
+		if err := gen.Write(dir, gen.Options{Guests: g, Seed: c.seed}); err != nil {
+			return compiled{}, err
+		}
+	}
+	var best compiled
+	spent := time.Duration(0)
+	for i := 0; i < c.runs && (i == 0 || spent < compileBudget); i++ {
+		start := time.Now()
+		out, _, err := pipeline.CompileNFT(dir, pipeline.Options{Node: gen.Node, NoOptimize: noOpt}, nft.Options{})
+		d := time.Since(start)
+		if err != nil {
+			return compiled{}, fmt.Errorf("compiling %d guests: %w", g, err)
+		}
+		spent += d
+		if best.script == nil || d < best.time {
+			best = compiled{out, d}
+		}
+	}
+	return best, nil
+}
+
+// hostRows are the measurements this machine's kernel can make.
+func hostRows(c config) ([]row, error) {
+	small, err := c.compile(10, false)
+	if err != nil {
+		return nil, err
+	}
+	big, err := c.compile(c.compileG, false)
+	if err != nil {
+		return nil, err
+	}
+	bigLoad, err := bench.LoadTime(bench.Select(big.script, "inet"), c.runs)
+	if err != nil {
+		return nil, err
+	}
+	opt, err := c.compile(c.loadG, false)
+	if err != nil {
+		return nil, err
+	}
+	o0, err := c.compile(c.loadG, true)
+	if err != nil {
+		return nil, err
+	}
+	optLoad, err := bench.LoadTime(bench.Select(opt.script, "inet"), c.runs)
+	if err != nil {
+		return nil, err
+	}
+	o0Load, err := bench.LoadTime(bench.Select(o0.script, "inet"), c.runs)
+	if err != nil {
+		return nil, err
+	}
+	so, s0 := bench.Count(opt.script), bench.Count(o0.script)
+	rows := []row{
+		timeRow(fmt.Sprintf("compile, 10 vs %s guests (linear: ×%s)", count(c.compileG), count(c.compileG/10)), "10", count(c.compileG), small.time, big.time, ""),
+		timeRow(fmt.Sprintf("`nft -f` of the inet table of %s guests vs their compile", count(c.compileG)), "load", "compile", bigLoad, big.time, "< 0.10×"),
+		countRow(fmt.Sprintf("rules, %s guests", count(c.loadG)), so.Rules, s0.Rules),
+		countRow(fmt.Sprintf("chains, %s guests", count(c.loadG)), so.Chains, s0.Chains),
+		countRow(fmt.Sprintf("named sets, %s guests", count(c.loadG)), so.Sets, s0.Sets),
+		countRow(fmt.Sprintf("set elements, %s guests", count(c.loadG)), so.Elements, s0.Elements),
+		countRow(fmt.Sprintf("anonymous sets, %s guests", count(c.loadG)), so.Anon, s0.Anon),
+		countRow(fmt.Sprintf("script bytes, %s guests", count(c.loadG)), so.Bytes, s0.Bytes),
+		timeRow(fmt.Sprintf("`nft -f` inet table, %s guests", count(c.loadG)), "optimised", "-O0", optLoad, o0Load, "≥ 3×"),
+	}
+	large, err := c.compile(c.packetG, false)
+	if err != nil {
+		return nil, err
+	}
+	pk, err := c.packetRows(c.packetG, bench.Select(small.script, "inet"), bench.Select(large.script, "inet"), false)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, pk...), nil
+}
+
+// packetRows measures TCP connect rate and ICMP round trip with the
+// small script (10 guests) and the large one (n guests) loaded, to the
+// host and, with toGuest, to one guest. The scripts were compiled from the
+// trees in c.treeDir(10) and c.treeDir(n).
+func (c config) packetRows(n int, small, large []byte, toGuest bool) ([]row, error) {
+	g, err := pickGuest(c.treeDir(10))
+	if err != nil {
+		return nil, err
+	}
+	// The generator plans guests in order from the seed, so the large tree
+	// has the same guest with the same NICs.
+	if gl, err := pickGuest(c.treeDir(n)); err != nil || gl.VMID != g.VMID || gl.NICs[0].MAC != g.NICs[0].MAC {
+		return nil, fmt.Errorf("guest %d differs between the trees of 10 and %d guests", g.VMID, n)
+	}
+	var paths [2]*bench.Path
+	for i, s := range [][]byte{small, large} {
+		p, err := bench.NewPath(g)
+		if err != nil {
+			return nil, err
+		}
+		defer p.Close()
+		if err := p.Load(s); err != nil {
+			return nil, err
+		}
+		paths[i] = p
+	}
+	targets := []bool{false}
+	if toGuest {
+		targets = append(targets, true)
+	}
+	var rows []row
+	for _, guest := range targets {
+		where := "host"
+		if guest {
+			where = fmt.Sprintf("guest %d", g.VMID)
+		}
+		var rate [2]float64
+		var rtt [2]time.Duration
+		for range c.runs {
+			for i, p := range paths {
+				addr := p.Host
+				if guest {
+					addr = p.Guest
+				}
+				r, err := p.ConnectRate(addr, 22, c.packetTime)
+				if err != nil {
+					return nil, fmt.Errorf("connect to the %s: %w", where, err)
+				}
+				rate[i] = max(rate[i], r)
+				d, err := p.PingRTT(addr, c.pings)
+				if err != nil {
+					return nil, fmt.Errorf("ping the %s: %w", where, err)
+				}
+				if rtt[i] == 0 || d < rtt[i] {
+					rtt[i] = d
+				}
+			}
+		}
+		big := count(n)
+		rows = append(rows,
+			rateRow(fmt.Sprintf("TCP connects/s to the %s, 10 vs %s guests", where, big), "10", big, rate[0], rate[1]),
+			timeRow(fmt.Sprintf("ICMP round trip to the %s, 10 vs %s guests", where, big), "10", big, rtt[0], rtt[1], "0.90–1.10×"))
+	}
+	return rows, nil
+}
+
+// pickGuest is the first guest of a tree whose rules let the outside
+// namespace in on TCP 22 and ICMP echo: its .fw enters ssh-admin (from
+// the management set) and accepts Ping from anywhere.
+func pickGuest(dir string) (tree.Guest, error) {
+	t, _, err := tree.Read(dir, gen.Node)
+	if err != nil {
+		return tree.Guest{}, err
+	}
+	for _, g := range t.Guests {
+		if g.FW != nil && bytes.Contains(g.FW.Data, []byte("\nGROUP ssh-admin\n")) &&
+			bytes.Contains(g.FW.Data, []byte("\nIN Ping(ACCEPT)\n")) && len(g.NICs) > 0 && g.NICs[0].Firewall {
+			return g, nil
+		}
+	}
+	return tree.Guest{}, errors.New("no guest accepts SSH and ping in " + filepath.Base(dir))
+}

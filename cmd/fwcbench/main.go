@@ -1,0 +1,122 @@
+// Command fwcbench measures fwc against the kernel and prints one
+// markdown table of comparisons, each a ratio of two figures taken in the
+// same run, and writes it to a file (bench/RESULTS.md under make bench):
+//
+//	go run ./cmd/fwcbench -o bench/RESULTS.md [-vm]
+//
+// This machine's kernel cannot load the bridge table (no bridge
+// conntrack), so here only the inet table (the host firewall) is loaded.
+// With -vm the whole ruleset is also loaded in a VM booted with the
+// Debian kernel (package lab/vm), where per-packet costs to a guest are
+// measured too. It needs root: every measurement runs in fresh network
+// namespaces.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+type config struct {
+	seed                     int64
+	compileG, loadG, packetG int
+	runs                     int
+	packetTime               time.Duration
+	pings                    int
+	vm                       bool
+	vmG, vmMem               int
+	vmTimeout                time.Duration
+	out                      string
+	work                     string
+}
+
+func main() {
+	var c config
+	flag.Int64Var(&c.seed, "seed", 1, "generator seed")
+	flag.IntVar(&c.compileG, "compile-guests", 10000, "guests for the compile versus load comparison")
+	flag.IntVar(&c.loadG, "load-guests", 5000, "guests for the -O0 versus optimised load comparison")
+	flag.IntVar(&c.packetG, "packet-guests", 5000, "guests loaded for the per-packet comparison with 10")
+	flag.IntVar(&c.runs, "runs", 3, "runs per timing; the fastest counts")
+	flag.DurationVar(&c.packetTime, "connect-time", 2*time.Second, "duration of each TCP connect run")
+	flag.IntVar(&c.pings, "pings", 500, "echo requests per ICMP run")
+	flag.BoolVar(&c.vm, "vm", false, "also measure the whole ruleset in a Debian-kernel VM")
+	flag.IntVar(&c.vmG, "vm-guests", 1000, "guests of the large tree in the VM")
+	flag.IntVar(&c.vmMem, "vm-memory", 6144, "VM memory in MiB")
+	flag.DurationVar(&c.vmTimeout, "vm-timeout", 15*time.Minute, "limit for the VM run")
+	flag.StringVar(&c.out, "o", "", "also write the table to this file")
+	inside := flag.String("inside", "", "internal: measure in the VM, reading the work directory given")
+	flag.Parse()
+	if *inside != "" {
+		os.Exit(runInside(*inside, c))
+	}
+	if err := run(c); err != nil {
+		fmt.Fprintln(os.Stderr, "fwcbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(c config) error {
+	// The VM sees the host's root read-only but has its own /tmp, so the
+	// work directory lives under /var/tmp.
+	work, err := os.MkdirTemp("/var/tmp", "fwcbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	c.work = work
+	var rows []row
+	host, err := hostRows(c)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, host...)
+	notes := []string{
+		"Host rows load only `table inet fwc` (the host firewall): this kernel has no bridge conntrack, so it refuses `table bridge fwc`.",
+	}
+	if c.vm {
+		vm, err := vmRows(context.Background(), c)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, vm...)
+		notes = append(notes, "VM rows run under QEMU TCG (software emulation): absolute times are slow, ratios hold.")
+	} else {
+		notes = append(notes, "No VM rows: run with -vm to load the whole ruleset in the Debian-kernel VM.")
+	}
+	table := render(rows, notes, time.Now().UTC())
+	fmt.Print(table)
+	if c.out == "" {
+		return nil
+	}
+	return os.WriteFile(c.out, []byte(table), 0o644)
+}
+
+// treeDir is where the tree of g guests is generated in the work directory.
+func (c config) treeDir(g int) string { return filepath.Join(c.work, fmt.Sprintf("tree-%d", g)) }
+
+func seconds(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+}
+
+func count(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
