@@ -11,9 +11,9 @@ import (
 type compileCmd struct {
 	commonFlags
 	Target    string `enum:"nft" default:"nft" help:"Output format."`
-	Output    string `short:"o" type:"path" placeholder:"FILE" help:"Write the ruleset to FILE atomically instead of stdout."`
+	Output    string `short:"o" placeholder:"FILE" help:"Write the ruleset to FILE atomically instead of stdout."`
 	KernelLog bool   `name:"kernel-log" help:"Log to the kernel log instead of nflog group 0 (what pvefw-logger reads)."`
-	Tree      string `arg:"" type:"existingdir" help:"Configuration tree in the /etc/pve layout."`
+	Tree      string `arg:"" help:"Configuration tree in the /etc/pve layout."`
 }
 
 func (c *compileCmd) Run(e *env) error {
