@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/pipeline"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -87,5 +89,33 @@ func TestRoleGroupsExist(t *testing.T) {
 				t.Errorf("role %s enters unknown group %q", r.name, name)
 			}
 		}
+	}
+}
+
+// TestLints checks that generated trees are valid input: no errors, at
+// any size and seed.
+func TestLints(t *testing.T) {
+	for _, o := range []Options{{Guests: 0, Seed: 1}, {Guests: 10, Seed: 1}, {Guests: 400, Seed: 2}, {Guests: 1000, Seed: 3}} {
+		if testing.Short() && o.Guests > 10 {
+			continue
+		}
+		dir := t.TempDir()
+		if err := Write(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		diags, err := pipeline.LintTree(dir, pipeline.Options{Node: Node})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warnings := 0
+		for _, d := range diags {
+			switch d.Severity {
+			case ir.Error:
+				t.Errorf("%+v: %v", o, d)
+			case ir.Warning:
+				warnings++
+			}
+		}
+		t.Logf("%+v: %d diagnostics, %d warnings", o, len(diags), warnings)
 	}
 }
