@@ -172,22 +172,25 @@ func (is *ipset) irSet(extra []ir.SetEntry) ir.Set {
 // aliasRef matches an alias reference with an optional scope.
 var aliasRef = regexp.MustCompile(`^(?i:(dc|guest)/)?[A-Za-z][A-Za-z0-9_-]+$`)
 
-// resolveAlias looks an alias reference up: guest/x in the guest scope only,
-// dc/x in dc only, a bare name in the guest scope first, then dc.
-func resolveAlias(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *alias {
-	scopeName, name, scoped := strings.Cut(ref, "/")
-	if !scoped {
-		name = scopeName
-	}
-	var search []*scope
+// searchOrder splits a reference into its name and the scopes to search:
+// guest/x in the guest scope only, dc/x in dc only, a bare name in the
+// guest scope first, then dc. known is false for any other prefix.
+func searchOrder(ref string, guest, dc *scope) (name, prefix string, search []*scope, known bool) {
+	prefix, name, scoped := strings.Cut(ref, "/")
 	switch {
 	case !scoped:
-		search = []*scope{guest, dc}
-	case strings.EqualFold(scopeName, "dc"):
-		search = []*scope{dc}
-	default:
-		search = []*scope{guest}
+		return prefix, "", []*scope{guest, dc}, true
+	case strings.EqualFold(prefix, "dc"):
+		return name, "dc", []*scope{dc}, true
+	case strings.EqualFold(prefix, "guest"):
+		return name, "guest", []*scope{guest}, true
 	}
+	return name, strings.ToLower(prefix), nil, false
+}
+
+// resolveAlias looks an alias reference up (see searchOrder).
+func resolveAlias(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *alias {
+	name, prefix, search, _ := searchOrder(ref, guest, dc)
 	for _, s := range search {
 		if s == nil {
 			continue
@@ -197,29 +200,19 @@ func resolveAlias(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *alias 
 			return a
 		}
 	}
-	d.Errorf(pos, "unknown-alias", "no such alias %q%s", ref, scopeHint(scoped && guest == nil && !strings.EqualFold(scopeName, "dc")))
+	d.Errorf(pos, "unknown-alias", "no such alias %q%s", ref, scopeHint(prefix == "guest" && guest == nil))
 	return nil
 }
 
 // resolveSet looks an IP set reference (without its '+') up, with the same
-// scope rules as aliases.
+// scope rules as aliases, plus the sdn/ scope fwc cannot resolve.
 func resolveSet(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *ipset {
-	scopeName, name, scoped := strings.Cut(ref, "/")
-	if !scoped {
-		name = scopeName
-	}
-	var search []*scope
+	name, prefix, search, known := searchOrder(ref, guest, dc)
 	switch {
-	case !scoped:
-		search = []*scope{guest, dc}
-	case strings.EqualFold(scopeName, "dc"):
-		search = []*scope{dc}
-	case strings.EqualFold(scopeName, "guest"):
-		search = []*scope{guest}
-	case strings.EqualFold(scopeName, "sdn"):
+	case prefix == "sdn":
 		d.Errorf(pos, "unsupported", "SDN IP sets (+sdn/...) come from the SDN configuration, which fwc does not read")
 		return nil
-	default:
+	case !known:
 		d.Errorf(pos, "invalid-name", "invalid IP set reference %q (scopes are dc/, guest/ and sdn/)", "+"+ref)
 		return nil
 	}
@@ -235,7 +228,7 @@ func resolveSet(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *ipset {
 			return is
 		}
 	}
-	d.Errorf(pos, "unknown-ipset", "no such IP set %q%s", "+"+ref, scopeHint(scoped && guest == nil && strings.EqualFold(scopeName, "guest")))
+	d.Errorf(pos, "unknown-ipset", "no such IP set %q%s", "+"+ref, scopeHint(prefix == "guest" && guest == nil))
 	return nil
 }
 
