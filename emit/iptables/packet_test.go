@@ -9,7 +9,8 @@ import (
 
 // netnsLib starts "machines": peer NAME runs a process in a new network
 // namespace and records its pid in $NAME, so "on NAME cmd" runs cmd there.
-// connect prints "PORT accepted", "PORT refused" or "PORT dropped".
+// connect, from a peer or from "host" (the namespace the script runs in),
+// prints "PORT accepted", "PORT refused" or "PORT dropped".
 const netnsLib = `pids=
 trap 'kill $pids 2>/dev/null' EXIT
 peer() {
@@ -24,8 +25,10 @@ listen() { # port...
 	for port; do busybox nc -ll -p "$port" -e /bin/true >/dev/null 2>&1 & pids="$pids $!"; done
 	sleep 0.2
 }
-connect() { # from-peer addr port
-	if out=$(on "$1" busybox nc -w 2 "$2" "$3" </dev/null 2>&1); then echo "$3 accepted"
+connect() { # from-peer ("host": this namespace) addr port
+	from=on
+	[ "$1" != host ] || from=
+	if out=$($from ${from:+"$1"} busybox nc -w 2 "$2" "$3" </dev/null 2>&1); then echo "$3 accepted"
 	elif echo "$out" | grep -q refused; then echo "$3 refused"
 	else echo "$3 dropped"; fi
 }
@@ -163,13 +166,17 @@ done
 
 // TestPacketsPlumbing starts from a plain bridge: apply.sh puts the NIC
 // behind fwbr100i0 itself, so the guest's IN chain also filters what the
-// host sends and what it routes from outside; a second run changes nothing.
+// host sends and what it routes from outside, REJECT included (where the
+// nft backend can only drop); a second run changes nothing.
 func TestPacketsPlumbing(t *testing.T) {
 	needSystem(t)
 	g := ir.Guest{
 		VMID: 100, Enabled: true, PolicyIn: ir.Drop, PolicyOut: ir.Accept,
 		NICs: []ir.NIC{{Iface: "tap100i0", Bridge: "vmbr0", Firewall: true}},
-		In:   []ir.Rule{{Proto: "tcp", DPort: prs(port(80)), Verdict: ir.Accept}},
+		In: []ir.Rule{
+			{Proto: "tcp", DPort: prs(port(80)), Verdict: ir.Accept},
+			{Proto: "tcp", DPort: prs(port(82)), Verdict: ir.Reject},
+		},
 	}
 	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: baseHost(), Guests: []ir.Guest{g}, Sets: []ir.Set{mgmt}}, Options{})
 	out, err := inNetns(t, netnsLib+`sysctl -q -w net.ipv4.ip_forward=1
@@ -195,16 +202,17 @@ sh "$1/apply.sh"
 sh "$1/apply.sh"
 echo "fwbr100i0 ports: $(ip -o link show master fwbr100i0 | cut -d: -f2 | tr -d ' ' | cut -d@ -f1 | sort | tr '\n' ' ')"
 echo "vmbr0 ports: $(ip -o link show master vmbr0 | cut -d: -f2 | tr -d ' ' | cut -d@ -f1 | sort | tr '\n' ' ')"
-on g100 sh -c 'for p in 80 81; do busybox nc -ll -p $p -e /bin/true & done; sleep 30' >/dev/null 2>&1 & pids="$pids $!"
+on g100 sh -c 'for p in 80 81 82; do busybox nc -ll -p $p -e /bin/true & done; sleep 30' >/dev/null 2>&1 & pids="$pids $!"
 sleep 0.3
-for p in 80 81; do
-	if busybox nc -w 2 10.9.2.100 $p </dev/null >/dev/null 2>&1; then echo "host $p accepted"; else echo "host $p dropped"; fi
-	if on outside busybox nc -w 2 10.9.2.100 $p </dev/null >/dev/null 2>&1; then echo "outside $p accepted"; else echo "outside $p dropped"; fi
+for p in 80 81 82; do
+	echo "host $(connect host 10.9.2.100 $p)"
+	echo "outside $(connect outside 10.9.2.100 $p)"
 done
 `, dir)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	checkVerdicts(t, out, "fwbr100i0 ports: fwln100i0 tap100i0 ", "vmbr0 ports: fwpr100p0 ",
-		"host 80 accepted", "host 81 dropped", "outside 80 accepted", "outside 81 dropped")
+		"host 80 accepted", "host 81 dropped", "host 82 refused",
+		"outside 80 accepted", "outside 81 dropped", "outside 82 refused")
 }
