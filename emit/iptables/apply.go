@@ -41,6 +41,8 @@ const applyBridge = `
 # Guest chains match bridge ports: bridged IP traffic must pass iptables.
 modprobe br_netfilter 2>/dev/null || true
 sysctl -q -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+# Rejects mark their answers (FWC-reject), so guests' IN chains know them.
+sysctl -q -w net.ipv4.fwmark_reflect=1 net.ipv6.fwmark_reflect=1
 
 # Firewall bridges: port -> fwbr <- fwln=veth=fwpr -> the port's bridge.
 field() { # device key: the value after key in "ip -d -o link show"

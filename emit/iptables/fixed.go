@@ -22,10 +22,24 @@ func (e *emitter) setAccept() string {
 
 const clearMark = "-j MARK --set-xmark 0x0/0x80000000"
 
+// rejectMark is the packet-mark bit of the answers FWC-reject makes. With
+// net.ipv4.fwmark_reflect and net.ipv6.fwmark_reflect on (apply.sh sets
+// them when there are guests), a reset or ICMP error carries the mark of
+// the packet it answers. Conntrack may call such an answer INVALID on its
+// way back to a firewalled guest: a reset is tracked again at every bridge
+// it crosses, and an answer to a packet rejected on its first bridge
+// refers to a connection never confirmed. The guest's IN chain accepts
+// the bit first, so exactly fwc's own answers get through (the nft
+// backend lets them through with "meta pkttype host").
+const rejectMark = "0x40000000"
+
 // rejectChain is PVE's PVEFW-reject: never answer broadcasts, multicasts
 // or ICMP; TCP gets a reset, UDP port-unreachable, the rest prohibited.
+// It first sets the reject bit (see rejectMark) on the packet, which the
+// kernel copies to the answer.
 func (e *emitter) rejectChain() string {
 	return e.fixed(chReject, func(c *chain) {
+		c.add("-j MARK --set-xmark " + rejectMark + "/" + rejectMark)
 		if e.v6 {
 			c.add("-p ipv6-icmp -j DROP")
 			c.add("-p tcp -j REJECT --reject-with tcp-reset")

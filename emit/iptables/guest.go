@@ -85,6 +85,7 @@ func (e *emitter) nicIn(g *ir.Guest, n ir.NIC) error {
 	e.filter.chain(chGuestIn).add("-m physdev --physdev-is-bridged --physdev-out "+n.Iface, "-j "+name)
 	c := ctx{chain: e.filter.chain(name), vmid: g.VMID, accept: "-j ACCEPT", dir: ir.In}
 	in := c.chain
+	in.add("-m mark --mark "+rejectMark+"/"+rejectMark, c.accept)
 	e.conntrack(in, c.accept)
 	e.blacklist(in)
 	if g.DHCP {
