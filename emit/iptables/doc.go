@@ -64,12 +64,16 @@
 // REJECT goes to FWC-reject, PVE's PVEFW-reject: nothing is sent for
 // broadcast, multicast or ICMP; TCP gets a reset, UDP port-unreachable,
 // the rest admin-prohibited. FORWARD allows the REJECT target, so REJECT
-// towards a guest really rejects, flooded frames included; this is where
-// the backends differ (nft degrades REJECT to DROP for frames it cannot
-// reject in the bridge table). The kernel routes the reset back to the
-// sender before sending it out of the bridge port, so the host needs a
-// route to the sender (an address on the bridge or a default route);
-// without one the packet is only dropped.
+// towards a guest really rejects, also for traffic from the host, routed
+// traffic and flooded frames; there the nft backend can only drop (the lab
+// scenarios fwc-guest-reject, fwc-guest-reject-paths and
+// fwc-guest-policy-in expect DROP for such probes, and this backend
+// answers REJECT). The kernel routes an answer back to the sender before
+// sending it out of the bridge port, so the host needs a route to the
+// sender (an address on the bridge or a default route); without one the
+// packet is only dropped. Answers on their way back to a firewalled guest
+// carry a mark bit that its IN chain accepts before the conntrack check
+// (see rejectMark); apply.sh turns on net.ipv{4,6}.fwmark_reflect for it.
 //
 // # Other choices
 //

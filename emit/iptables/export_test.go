@@ -5,5 +5,4 @@ package iptables
 var (
 	NeedSystem = needSystem
 	InNetns    = inNetns
-	DumpState  = dumpState
 )

@@ -49,6 +49,7 @@ func checkVerdicts(t *testing.T, out string, want ...string) {
 // rule, TCP 81 dropped by the input policy.
 func TestPacketsHost(t *testing.T) {
 	needSystem(t)
+	t.Parallel()
 	h := baseHost()
 	h.In = []ir.Rule{{Family: ir.IPv4, Src: ir.Addr{Prefixes: pfx("10.9.0.2/32")}, Proto: "tcp", DPort: prs(port(80)), Verdict: ir.Accept}}
 	dir := writeBundle(t, &ir.Ruleset{Node: "pve1", Enabled: true, Host: h, Sets: []ir.Set{mgmt}}, Options{})
@@ -77,6 +78,7 @@ connect client 10.9.0.1 81
 // drops it; guest 100's OUT rule rejects TCP 82 with a reset.
 func TestPacketsBridge(t *testing.T) {
 	needSystem(t)
+	t.Parallel()
 	guest := func(id int, mac string) ir.Guest {
 		return ir.Guest{
 			VMID: id, Enabled: true, PolicyIn: ir.Accept, PolicyOut: ir.Accept, MACFilter: true,
@@ -128,6 +130,7 @@ connect g100 10.9.1.101 82
 // the guest's IN rule, 81 dropped by its policy.
 func TestPacketsFwbr(t *testing.T) {
 	needSystem(t)
+	t.Parallel()
 	g := ir.Guest{
 		VMID: 100, Enabled: true, PolicyIn: ir.Drop, PolicyOut: ir.Accept,
 		NICs: []ir.NIC{{Iface: "tap100i0", Bridge: "vmbr0", Firewall: true}},
@@ -170,6 +173,7 @@ done
 // nft backend can only drop); a second run changes nothing.
 func TestPacketsPlumbing(t *testing.T) {
 	needSystem(t)
+	t.Parallel()
 	g := ir.Guest{
 		VMID: 100, Enabled: true, PolicyIn: ir.Drop, PolicyOut: ir.Accept,
 		NICs: []ir.NIC{{Iface: "tap100i0", Bridge: "vmbr0", Firewall: true}},

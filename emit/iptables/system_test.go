@@ -97,6 +97,7 @@ func TestRealTools(t *testing.T) {
 	needSystem(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := writeBundle(t, tc.rs, tc.o)
 			out, err := inNetns(t, dumpState+`cd "$1"
 sh ./apply.sh
