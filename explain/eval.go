@@ -28,6 +28,8 @@ type ev struct {
 	link   bool // Packet.Link
 	raw    bool // Packet.Raw, or a forged source
 	unsent bool // neighbour discovery failed
+	// rateLimited: a rate limit decides above some rate (Result).
+	rateLimited bool
 }
 
 // step records a rule that decided something.

@@ -29,6 +29,10 @@ type Result struct {
 	// neighbour entry has already failed is told "no route to host" at
 	// once, which looks like a reject.
 	Unsent bool
+	// RateLimited says protection_synflood applies to this SYN: the
+	// Verdict holds while its source stays below the rate, above it the
+	// SYN is dropped.
+	RateLimited bool
 	// Notes say what the steps cannot: assumptions made, and where the
 	// iptables backend differs.
 	Notes []string
@@ -60,7 +64,7 @@ func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
 	}
 	res := Result{Src: e.p.src, Dst: e.p.dst}
 	if e.p.invalid {
-		e.note("conntrack sees this packet as invalid: a TCP segment that cannot open a connection, or an ICMP error quoting none; ask with --state established for one that belongs to a connection")
+		e.note("conntrack sees this packet as invalid: a TCP segment or ICMP message that cannot open a connection; ask with --state established for one that belongs to one")
 	}
 	v := e.walk(src, dst)
 	switch v {
@@ -71,7 +75,7 @@ func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
 	case rejected:
 		res.Verdict = ir.Reject
 	}
-	res.Path, res.Notes, res.Unsent = e.steps, e.notes, e.unsent
+	res.Path, res.Notes, res.Unsent, res.RateLimited = e.steps, e.notes, e.unsent, e.rateLimited
 	return res, nil
 }
 

@@ -30,7 +30,8 @@ func (e *ev) input() verdict {
 		return v
 	}
 	if h.Synflood != nil && p.proto == 6 && p.flags&(FIN|SYN|RST|ACK) == SYN {
-		e.note("protection_synflood: a source sending more than %d SYNs per second is dropped in input; one SYN is below the limit", h.Synflood.Rate)
+		e.rateLimited = true
+		e.note("protection_synflood: a source (IPv4 address or IPv6 /64) sending more than %d SYNs per second (burst %d) is dropped in input; this answer is for one below the limit", h.Synflood.Rate, h.Synflood.Burst)
 	}
 	if h.NoSmurfs && p.fam == 4 && (p.state == New || p.invalid) {
 		if v := e.smurfs(); v != none {

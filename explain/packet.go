@@ -164,7 +164,17 @@ func (p *pkt) resolveProto(q Packet) error {
 			p.flags = ACK
 		}
 	}
-	p.invalid = p.state == New && (p.proto == 6 && !validOpener(p.flags) || p.isICMP() && icmpError(p.fam, p.icmp))
+	if p.state == New {
+		p.invalid = p.proto == 6 && !validOpener(p.flags)
+		if p.isICMP() {
+			switch icmpState(p.fam, p.icmp) {
+			case "invalid":
+				p.invalid = true
+			case "untracked":
+				p.untracked = true
+			}
+		}
+	}
 	return nil
 }
 
@@ -180,18 +190,26 @@ func validOpener(flags uint8) bool {
 	return false
 }
 
-// icmpError reports whether an ICMP type is an error message: conntrack
-// ties those to the connection they quote, and without one they are
-// invalid.
-func icmpError(fam int, t uint8) bool {
+// icmpState is what conntrack makes of an ICMP message that belongs to
+// no connection: only requests (echo, timestamp, information, address
+// mask; ICMPv6 echo and node information) open one, neighbour discovery
+// and multicast listener messages stay untracked, and everything else,
+// errors and replies included, is invalid.
+func icmpState(fam int, t uint8) string {
 	if fam == 6 {
-		return t >= 1 && t <= 4
+		switch t {
+		case 128, 139:
+			return "new"
+		case 130, 131, 132, 133, 134, 135, 136, 143:
+			return "untracked"
+		}
+		return "invalid"
 	}
 	switch t {
-	case 3, 4, 5, 11, 12:
-		return true
+	case 8, 13, 15, 17:
+		return "new"
 	}
-	return false
+	return "invalid"
 }
 
 // icmpType reads an ICMP type name or TYPE[/CODE] numbers.

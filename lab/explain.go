@@ -46,8 +46,11 @@ func (n *Net) Explain(rs *ir.Ruleset, p *Probe) (Verdict, explain.Result, error)
 		Proto: p.Proto, DPort: p.Port, SPort: p.SPort, Flags: p.Flags,
 		Src: src.addr, Dst: dst.addr, SrcMAC: src.mac, Raw: p.Forged(),
 	}
-	if p.IPv6 && p.Proto == "icmp" {
-		q.Proto = "icmpv6"
+	if p.Proto == "icmp" {
+		q.ICMPType = fmt.Sprintf("%d/%d", p.ICMPType, p.ICMPCode)
+		if p.IPv6 {
+			q.Proto = "icmpv6"
+		}
 	}
 	if p.Proto == "icmp" {
 		q.ICMPType = strconv.Itoa(p.ICMPType) // echo or the type the probe forges
@@ -124,7 +127,10 @@ func (n *Net) ExplainMismatch(rs *ir.Ruleset, p *Probe, got Verdict) string {
 	if err != nil {
 		return fmt.Sprintf("fwc explain failed: %v", err)
 	}
-	if want == got || res.Unsent && got == Reject {
+	// A failed neighbour discovery can also show as a reject, and a SYN
+	// over protection_synflood's rate is dropped: the probes' history,
+	// which explain does not know, decides.
+	if want == got || res.Unsent && got == Reject || res.RateLimited && got == Drop {
 		return ""
 	}
 	s := fmt.Sprintf("kernel says %s, fwc explain says %s (%s -> %s):", got, want, res.Src, res.Dst)
