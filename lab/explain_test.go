@@ -317,6 +317,13 @@ func (g *treeGen) probe() string {
 	switch proto := g.pick("tcp", "tcp", "udp", "icmp"); proto {
 	case "icmp":
 		opts = "icmp" + six
+		if e[0] != "host" && g.chance(0.3) { // forged: not from the host
+			if six == "" {
+				opts += "/" + g.pick("timestamp-request", "timestamp-reply", "destination-unreachable", "time-exceeded", "echo-reply", "source-quench")
+			} else {
+				opts += "/" + g.pick("echo-reply", "packet-too-big", "time-exceeded", "parameter-problem", "destination-unreachable")
+			}
+		}
 	default:
 		opts = proto + six + "/" + g.pick(genPorts...)
 		if g.chance(0.1) {
