@@ -7,9 +7,10 @@ import "fmt"
 // built-in ones once, then removes fwc chains and sets the bundle no longer
 // has. Running it again changes nothing. It touches only names starting
 // with FWC- and the built-in-chain jumps to them, except where guests need
-// it: it turns on br_netfilter's iptables calls, without which bridged
-// traffic never reaches the physdev rules, and puts each filtered NIC
-// behind a firewall bridge (see the package documentation).
+// more: it turns on br_netfilter's iptables calls, without which bridged
+// traffic never reaches the physdev rules, and fwmark_reflect (see
+// rejectMark), and puts each filtered NIC behind a firewall bridge (see the
+// package documentation).
 func applyScript(nics []guestNIC) []byte {
 	s := applyHead
 	if len(nics) > 0 {

@@ -66,9 +66,9 @@
 // the rest admin-prohibited. FORWARD allows the REJECT target, so REJECT
 // towards a guest really rejects, also for traffic from the host, routed
 // traffic and flooded frames; there the nft backend can only drop (the lab
-// scenarios fwc-guest-reject, fwc-guest-reject-paths and
-// fwc-guest-policy-in expect DROP for such probes, and this backend
-// answers REJECT). The kernel routes an answer back to the sender before
+// scenarios fwc-guest-reject, fwc-guest-reject-paths, fwc-guest-policy-in,
+// fwc-guest-routed and fwc-guest-container expect DROP for such probes,
+// and this backend answers REJECT). The kernel routes an answer back to the sender before
 // sending it out of the bridge port, so the host needs a route to the
 // sender (an address on the bridge or a default route); without one the
 // packet is only dropped. Answers on their way back to a firewalled guest
