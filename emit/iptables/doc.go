@@ -9,7 +9,7 @@
 //
 // Each built-in chain gets one jump into fwc, inserted once by apply.sh:
 // INPUT → FWC-INPUT, OUTPUT → FWC-OUTPUT, FORWARD → FWC-FORWARD and raw
-// PREROUTING → FWC-PREROUTING (synflood limit, conntrack helpers); in
+// PREROUTING → FWC-PREROUTING (conntrack helpers); in
 // ebtables INPUT and FORWARD → FWC-BRIDGE (MAC and ARP anti-spoofing).
 // fwc's "accept" on the host is RETURN, as PVE's: the packet leaves fwc's
 // chains and the built-in chain goes on. Chain names have at most 28
@@ -68,10 +68,10 @@
 // traffic and flooded frames; there the nft backend can only drop (the lab
 // scenarios fwc-guest-reject, fwc-guest-reject-paths, fwc-guest-policy-in,
 // fwc-guest-routed and fwc-guest-container expect DROP for such probes,
-// and this backend answers REJECT). The kernel routes an answer back to the sender before
-// sending it out of the bridge port, so the host needs a route to the
-// sender (an address on the bridge or a default route); without one the
-// packet is only dropped. Answers on their way back to a firewalled guest
+// and this backend answers REJECT). The kernel routes an answer back to
+// the sender before sending it out of the bridge port, so the host needs a
+// route to the sender (an address on the bridge or a default route);
+// without one the packet is only dropped. Answers on their way back to a firewalled guest
 // carry a mark bit that its IN chain accepts before the conntrack check
 // (see rejectMark); apply.sh turns on net.ipv{4,6}.fwmark_reflect for it.
 //
