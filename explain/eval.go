@@ -30,6 +30,7 @@ type ev struct {
 	unsent bool // neighbour discovery failed
 	// rateLimited: a rate limit decides above some rate (Result).
 	rateLimited bool
+	iptables    *verdict // the iptables backend's verdict where it differs
 }
 
 // step records a rule that decided something.
@@ -60,6 +61,8 @@ func (e *ev) accept(d dialect) verdict {
 // postrouting hook where the kernel cannot reject.
 func (e *ev) reject(chain string, d dialect, pos ir.Pos) verdict {
 	if d.late {
+		v, _ := e.rejectOutcome(d)
+		e.iptables = &v
 		e.note("%s: REJECT is a DROP here: the kernel cannot reject in the bridge postrouting hook (flooded or host-sent frames); the iptables backend rejects", chain)
 		e.step(chain, "REJECT degraded to drop", pos)
 		return dropped
@@ -222,32 +225,33 @@ func (e *ev) noise(chain string, d dialect, v ir.Verdict, final func(string) ver
 // doReject is the do-reject chain: no answer to broadcasts, multicast
 // sources or ICMP, else a reset or an ICMP error.
 func (e *ev) doReject(d dialect) verdict {
+	v, what := e.rejectOutcome(d)
+	e.step("do-reject", what, ir.Pos{})
+	return v
+}
+
+// rejectOutcome is what do-reject does with the packet, and the rule.
+func (e *ev) rejectOutcome(d dialect) (verdict, string) {
 	p := e.p
-	drop := func(what string) verdict {
-		e.step("do-reject", what+" drop", ir.Pos{})
-		return dropped
-	}
 	switch {
 	case d.bridge && p.pkttype() == "broadcast":
-		return drop("meta pkttype broadcast")
+		return dropped, "meta pkttype broadcast drop"
 	case !d.bridge && !p.arp && e.top.addrType(p.dst) == "broadcast":
-		return drop("fib daddr type broadcast")
+		return dropped, "fib daddr type broadcast drop"
 	case p.fam == 4 && netipMulticast4(p):
-		return drop("ip saddr 224.0.0.0/4")
+		return dropped, "ip saddr 224.0.0.0/4 drop"
 	case p.arp:
-		return drop("not IP:")
+		return dropped, "drop (not IP)"
 	case p.proto == 1 || p.proto == 58:
-		return drop("meta l4proto { icmp, icmpv6 }")
+		return dropped, "meta l4proto { icmp, icmpv6 } drop"
 	case p.proto == 6:
-		e.step("do-reject", "meta l4proto tcp reject with tcp reset", ir.Pos{})
+		return rejected, "meta l4proto tcp reject with tcp reset"
 	case p.proto == 17:
-		e.step("do-reject", "meta l4proto udp reject with icmpx port-unreachable", ir.Pos{})
+		return rejected, "meta l4proto udp reject with icmpx port-unreachable"
 	case p.fam == 4:
-		e.step("do-reject", "reject with icmp host-prohibited", ir.Pos{})
-	default:
-		e.step("do-reject", "reject with icmpv6 admin-prohibited", ir.Pos{})
+		return rejected, "reject with icmp host-prohibited"
 	}
-	return rejected
+	return rejected, "reject with icmpv6 admin-prohibited"
 }
 
 func netipMulticast4(p *pkt) bool { return p.src.Is4() && p.src.IsMulticast() }

@@ -33,6 +33,9 @@ type Result struct {
 	// Verdict holds while its source stays below the rate, above it the
 	// SYN is dropped.
 	RateLimited bool
+	// IPTables is the iptables backend's verdict: the same as Verdict
+	// except where REJECT towards a guest degrades to DROP in nft.
+	IPTables ir.Verdict
 	// Notes say what the steps cannot: assumptions made, and where the
 	// iptables backend differs.
 	Notes []string
@@ -67,16 +70,22 @@ func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
 		e.note("conntrack sees this packet as invalid: a TCP segment or ICMP message that cannot open a connection; ask with --state established for one that belongs to one")
 	}
 	v := e.walk(src, dst)
-	switch v {
-	case none, accepted:
-		res.Verdict = ir.Accept
-	case dropped:
-		res.Verdict = ir.Drop
-	case rejected:
-		res.Verdict = ir.Reject
+	res.Verdict, res.IPTables = v.ir(), v.ir()
+	if e.iptables != nil {
+		res.IPTables = e.iptables.ir()
 	}
 	res.Path, res.Notes, res.Unsent, res.RateLimited = e.steps, e.notes, e.unsent, e.rateLimited
 	return res, nil
+}
+
+func (v verdict) ir() ir.Verdict {
+	switch v {
+	case dropped:
+		return ir.Drop
+	case rejected:
+		return ir.Reject
+	}
+	return ir.Accept
 }
 
 // place is a resolved endpoint: where it sits and its addresses.

@@ -256,3 +256,27 @@ func TestParseEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestIPTablesVerdict checks that the iptables backend's verdict is
+// reported where it differs: REJECT towards a guest on the late path.
+func TestIPTablesVerdict(t *testing.T) {
+	rs := load(t, guestTree)
+	tests := []struct {
+		q             explain.Packet
+		nft, iptables ir.Verdict
+	}{
+		{explain.Packet{From: ep("host"), To: ep("100"), DPort: 81}, ir.Drop, ir.Reject},
+		{explain.Packet{From: ep("host"), To: ep("100"), Proto: "udp", DPort: 81}, ir.Drop, ir.Reject},
+		{explain.Packet{From: ep("host"), To: ep("100"), Proto: "icmp", IPv6: true}, ir.Drop, ir.Drop}, // no answer to ICMP
+		{explain.Packet{From: ep("101"), To: ep("100"), DPort: 81}, ir.Reject, ir.Reject},
+	}
+	for _, tt := range tests {
+		res, err := explain.Explain(rs, tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != tt.nft || res.IPTables != tt.iptables {
+			t.Errorf("%v: nft %s, iptables %s; want %s, %s", tt.q, res.Verdict, res.IPTables, tt.nft, tt.iptables)
+		}
+	}
+}

@@ -127,11 +127,13 @@ func writeExplainText(w io.Writer, q explain.Packet, res explain.Result) error {
 }
 
 type explainDoc struct {
-	Verdict string     `json:"verdict"`
-	Src     string     `json:"src"`
-	Dst     string     `json:"dst"`
-	Path    []jsonStep `json:"path"`
-	Notes   []string   `json:"notes"`
+	Verdict string `json:"verdict"`
+	// IPTables is the iptables backend's verdict where it differs.
+	IPTables string     `json:"iptables_verdict,omitempty"`
+	Src      string     `json:"src"`
+	Dst      string     `json:"dst"`
+	Path     []jsonStep `json:"path"`
+	Notes    []string   `json:"notes"`
 }
 
 type jsonStep struct {
@@ -144,6 +146,9 @@ type jsonStep struct {
 func writeExplainJSON(w io.Writer, res explain.Result) error {
 	doc := explainDoc{Verdict: res.Verdict.String(), Src: res.Src.String(), Dst: res.Dst.String(),
 		Path: []jsonStep{}, Notes: append([]string{}, res.Notes...)}
+	if res.IPTables != res.Verdict {
+		doc.IPTables = res.IPTables.String()
+	}
 	for _, s := range res.Path {
 		doc.Path = append(doc.Path, jsonStep{Chain: s.Chain, Match: s.Match, File: s.Pos.Filename, Line: s.Pos.Line})
 	}
