@@ -109,7 +109,11 @@ func (s *scope) setEntry(setName string, e *grammar.IPSetEntry, dc *scope, d *ir
 			d.Errorf(e.AddrPos, "invalid-address", "IP set %q: %q is not an IP address, CIDR or alias name", setName, e.Addr)
 			return setEntry{}, false
 		}
-		a := resolveAlias(e.Addr, e.AddrPos, s, dc, d)
+		guest := s
+		if dc == nil { // s is the datacenter scope itself
+			guest, dc = nil, s
+		}
+		a := resolveAlias(e.Addr, e.AddrPos, guest, dc, d)
 		if a == nil {
 			return setEntry{}, false
 		}
