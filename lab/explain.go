@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/fwc-project/fwc/explain"
 	"github.com/fwc-project/fwc/ir"
@@ -51,9 +50,6 @@ func (n *Net) Explain(rs *ir.Ruleset, p *Probe) (Verdict, explain.Result, error)
 		if p.IPv6 {
 			q.Proto = "icmpv6"
 		}
-	}
-	if p.Proto == "icmp" {
-		q.ICMPType = strconv.Itoa(p.ICMPType) // echo or the type the probe forges
 	}
 	if p.SpoofIP.IsValid() {
 		q.Src = p.SpoofIP
