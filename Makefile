@@ -26,7 +26,7 @@ lab:
 	@grep -q '^FAIL' /tmp/fwc-lab.log && exit 1 || true
 
 update:
-	$(GO) test ./cmd/fwc ./grammar ./macros ./emit/nft -update
+	$(GO) test ./cmd/fwc ./grammar ./macros ./emit/nft ./emit/iptables -update
 
 vet:
 	$(GO) vet ./...

@@ -8,9 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 
+	"github.com/fwc-project/fwc/emit/iptables"
 	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
@@ -102,6 +101,23 @@ func CompileNFT(root string, o Options, eo nft.Options) ([]byte, ir.Diags, error
 	return buf.Bytes(), diags, nil
 }
 
+// CompileIPTables loads the tree and emits the iptables-restore bundle,
+// with the same error contract as CompileNFT.
+func CompileIPTables(root string, o Options, eo iptables.Options) (iptables.Bundle, ir.Diags, error) {
+	rs, diags, err := Load(root, o)
+	if err != nil {
+		return iptables.Bundle{}, nil, err
+	}
+	if diags.HasErrors() {
+		return iptables.Bundle{}, diags, ErrDiagnostics
+	}
+	b, err := iptables.Emit(rs, eo)
+	if err != nil {
+		return iptables.Bundle{}, diags, fmt.Errorf("emitting iptables: %w", err)
+	}
+	return b, diags, nil
+}
+
 // Compile is the lab's view of the compiler: the nft script for a node, or
 // an error that includes every diagnostic.
 func Compile(root, node string) ([]byte, error) {
@@ -114,27 +130,4 @@ func Compile(root, node string) ([]byte, error) {
 		return nil, fmt.Errorf("%w:\n%s", err, msg.String())
 	}
 	return out, err
-}
-
-// WriteFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so a reader sees the old or the new content,
-// never a partial file.
-func WriteFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".fwc-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

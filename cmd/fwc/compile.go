@@ -4,16 +4,26 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fwc-project/fwc/emit/iptables"
 	"github.com/fwc-project/fwc/emit/nft"
+	"github.com/fwc-project/fwc/internal/atomicfile"
+	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/pipeline"
 )
 
 type compileCmd struct {
 	commonFlags
-	Target    string `enum:"nft" default:"nft" help:"Output format."`
-	Output    string `short:"o" placeholder:"FILE" help:"Write the ruleset to FILE atomically instead of stdout."`
+	Target    string `enum:"nft,iptables" default:"nft" help:"Output: nft (one nft -f script) or iptables (a directory with rules.v4, rules.v6, ipsets, ebtables and apply.sh)."`
+	Output    string `short:"o" placeholder:"PATH" help:"Write the nft script to PATH atomically instead of stdout; the iptables bundle's directory (required for that target)."`
 	KernelLog bool   `name:"kernel-log" help:"Log to the kernel log instead of nflog group 0 (what pvefw-logger reads)."`
 	Tree      string `arg:"" help:"Configuration tree in the /etc/pve layout."`
+}
+
+func (c *compileCmd) Validate() error {
+	if c.Target == "iptables" && c.Output == "" {
+		return errors.New("--target iptables writes a directory: give it with -o DIR")
+	}
+	return nil
 }
 
 func (c *compileCmd) Run(e *env) error {
@@ -21,18 +31,30 @@ func (c *compileCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if c.Target == "iptables" {
+		b, diags, err := pipeline.CompileIPTables(c.Tree, o, iptables.Options{KernelLog: c.KernelLog})
+		if err := c.report(e, diags, err); err != nil {
+			return err
+		}
+		return b.WriteDir(c.Output)
+	}
 	out, diags, err := pipeline.CompileNFT(c.Tree, o, nft.Options{KernelLog: c.KernelLog})
-	writeText(e.stderr, diags)
-	switch {
-	case errors.Is(err, pipeline.ErrDiagnostics):
-		fmt.Fprintln(e.stderr, "fwc: nothing written: the configuration has errors (see above; --keep-going skips bad items)")
-		return exitError{exitFindings}
-	case err != nil:
+	if err := c.report(e, diags, err); err != nil {
 		return err
 	}
 	if c.Output == "" {
 		_, err = e.stdout.Write(out)
 		return err
 	}
-	return pipeline.WriteFileAtomic(c.Output, out)
+	return atomicfile.Write(c.Output, out, 0o644)
+}
+
+// report prints diagnostics and turns a refused compile into exit 1.
+func (c *compileCmd) report(e *env, diags ir.Diags, err error) error {
+	writeText(e.stderr, diags)
+	if errors.Is(err, pipeline.ErrDiagnostics) {
+		fmt.Fprintln(e.stderr, "fwc: nothing written: the configuration has errors (see above; --keep-going skips bad items)")
+		return exitError{exitFindings}
+	}
+	return err
 }

@@ -21,7 +21,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the out/ sections of the golden files")
 
 // goldenOutputs is the closed set of output sections a case may have.
-var goldenOutputs = []string{"out/explain", "out/ir", "out/lint", "out/nft", "out/stderr"}
+var goldenOutputs = []string{"out/explain", "out/ir", "out/iptables", "out/lint", "out/nft", "out/stderr"}
 
 // TestGolden runs every testdata/golden case: the input files are written
 // to a temporary tree, `fwc lint` and `fwc compile` run on it in-process,
@@ -74,6 +74,9 @@ func runGolden(t *testing.T, file string) {
 	stderr.Reset()
 	Main(append(append([]string{"compile"}, flags...), dir), &stdout, &stderr)
 	got["out/nft"] = stdout.String()
+	if got["out/nft"] != "" {
+		got["out/iptables"] = iptablesBundle(t, dir, flags)
+	}
 	if strings.Contains(stderr.String(), "nothing written") {
 		got["out/stderr"] = clean(stderr.String(), dir)
 	}
@@ -106,6 +109,26 @@ func runGolden(t *testing.T, file string) {
 			t.Errorf("%s differed (-want +got):\n%s", name, diff)
 		}
 	}
+}
+
+// iptablesBundle compiles the case for iptables and joins the bundle's
+// files, each under a "## <name>" line (the real tools load the same
+// bundles in emit/iptables' TestTrees).
+func iptablesBundle(t *testing.T, dir string, flags []string) string {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if status := Main(append(append([]string{"compile", "--target", "iptables", "-o", out}, flags...), dir), &stdout, &stderr); status != 0 {
+		t.Fatalf("compile --target iptables: status %d\n%s", status, stderr.String())
+	}
+	var b strings.Builder
+	for _, name := range []string{"ipsets", "rules.v4", "rules.v6", "ebtables", "apply.sh"} {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "## %s\n%s", name, data)
+	}
+	return b.String()
 }
 
 // caseFlags reads an optional "flags: ..." line from the archive comment.

@@ -1,9 +1,10 @@
 package iptables
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/fwc-project/fwc/internal/atomicfile"
 )
 
 // Bundle is the compiled ruleset: the files apply.sh loads, in its order.
@@ -41,33 +42,9 @@ func (b Bundle) WriteDir(dir string) error {
 		return err
 	}
 	for _, f := range b.Files() {
-		if err := writeAtomic(filepath.Join(dir, f.Name), f.Data, f.Mode); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.Name), f.Data, f.Mode); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func writeAtomic(path string, data []byte, mode os.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
