@@ -127,3 +127,22 @@ func TestCompileWritesNothingOnError(t *testing.T) {
 		t.Errorf("--keep-going wrote no ruleset: %q", data)
 	}
 }
+
+func TestCompileIPTables(t *testing.T) {
+	dir := writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster + "[RULES]\nIN SSH(ACCEPT)\n"})
+	if status, _, stderr := run("compile", "--target", "iptables", dir); status != exitUsage {
+		t.Errorf("without -o: status %d, want usage error; stderr %q", status, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "bundle")
+	if status, _, stderr := run("compile", "--target", "iptables", "-o", out, dir); status != exitOK {
+		t.Fatalf("status %d, stderr %q", status, stderr)
+	}
+	for _, name := range []string{"ipsets", "rules.v4", "rules.v6", "ebtables", "apply.sh"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("bundle lacks %s: %v", name, err)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "rules.v4")); !strings.Contains(string(data), "--dport 22") {
+		t.Errorf("rules.v4 lacks the SSH rule:\n%s", data)
+	}
+}
