@@ -25,8 +25,13 @@ type compiled struct {
 }
 
 // compile generates the tree of g guests (once) and compiles it up to
-// runs times, keeping the fastest.
+// runs times, keeping the fastest; results are kept for the run.
 func (c config) compile(g int, noOpt bool) (compiled, error) {
+	key := fmt.Sprintf("%d-%v", g, noOpt)
+	if r, ok := c.compiled[key]; ok {
+		return r, nil
+	}
+	progress("compiling %d guests (-O0: %v)", g, noOpt)
 	dir := c.treeDir(g)
 	if _, err := os.Stat(dir); err != nil {
 		if err := gen.Write(dir, gen.Options{Guests: g, Seed: c.seed}); err != nil {
@@ -47,6 +52,7 @@ func (c config) compile(g int, noOpt bool) (compiled, error) {
 			best = compiled{out, d}
 		}
 	}
+	c.compiled[key] = best
 	return best, nil
 }
 
@@ -117,6 +123,7 @@ func (c config) packetRows(n int, small, large []byte, toGuest bool) ([]row, err
 	if gl, err := pickGuest(c.treeDir(n)); err != nil || gl.VMID != g.VMID || gl.NICs[0].MAC != g.NICs[0].MAC {
 		return nil, fmt.Errorf("guest %d differs between the trees of 10 and %d guests", g.VMID, n)
 	}
+	progress("measuring per-packet cost, 10 and %d guests", n)
 	var paths [2]*bench.Path
 	for i, s := range [][]byte{small, large} {
 		p, err := bench.NewPath(g)
