@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,6 +121,26 @@ type Probe struct {
 	Flags              uint8  // TCP flags of a forged segment; 0 when not given
 
 	Want Verdict
+	// Backends lists verdicts that differ for one backend, written after
+	// the verdict as "iptables=REJECT": where the backends' semantics
+	// differ on purpose (README, compatibility).
+	Backends []BackendVerdict
+}
+
+// BackendVerdict is a probe's expectation for one backend.
+type BackendVerdict struct {
+	Backend string // a Loader's Name
+	Want    Verdict
+}
+
+// WantFor is the verdict expected when the ruleset came from backend.
+func (p *Probe) WantFor(backend string) Verdict {
+	for _, b := range p.Backends {
+		if b.Backend == backend {
+			return b.Want
+		}
+	}
+	return p.Want
 }
 
 // Forged reports whether the probe is sent as a hand-built frame and
@@ -211,20 +232,34 @@ func parseProbe(line string) (Probe, error) {
 	if err != nil {
 		return p, err
 	}
-	switch tok {
-	case "ACCEPT":
-		p.Want = Accept
-	case "DROP":
-		p.Want = Drop
-	case "REJECT":
-		p.Want = Reject
-	default:
-		return p, fmt.Errorf("verdict %q: want ACCEPT, DROP or REJECT", tok)
+	if p.Want, err = parseVerdict(tok); err != nil {
+		return p, err
 	}
-	if w.i < len(w.w) {
-		return p, fmt.Errorf("unexpected %q after the verdict", w.peek())
+	for w.i < len(w.w) {
+		tok, _ := w.next("backend verdict")
+		backend, v, ok := strings.Cut(tok, "=")
+		if !ok || backend == "" {
+			return p, fmt.Errorf("unexpected %q after the verdict (want BACKEND=VERDICT)", tok)
+		}
+		want, err := parseVerdict(v)
+		if err != nil {
+			return p, err
+		}
+		p.Backends = append(p.Backends, BackendVerdict{Backend: backend, Want: want})
 	}
 	return p, check(&p)
+}
+
+func parseVerdict(tok string) (Verdict, error) {
+	switch tok {
+	case "ACCEPT":
+		return Accept, nil
+	case "DROP":
+		return Drop, nil
+	case "REJECT":
+		return Reject, nil
+	}
+	return 0, fmt.Errorf("verdict %q: want ACCEPT, DROP or REJECT", tok)
 }
 
 // parseSourceOptions reads the forging words between source and "->".
@@ -418,7 +453,7 @@ func check(p *Probe) error {
 		}
 	}
 	if p.Forged() {
-		if p.Want == Reject {
+		if p.Want == Reject || slices.ContainsFunc(p.Backends, func(b BackendVerdict) bool { return b.Want == Reject }) {
 			return fmt.Errorf("forged probes observe delivery: ACCEPT or DROP, not REJECT")
 		}
 		if p.Src.Kind == Host {

@@ -54,6 +54,8 @@ func TestParseExpect(t *testing.T) {
 		{"outside -> host tcp6/22 flags syn,fin DROP", Probe{
 			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: host, Proto: "tcp", IPv6: true, Port: 22,
 			Flags: packet.SYN | packet.FIN, Want: Drop}},
+		{"host -> vm100 tcp/25 DROP iptables=REJECT", Probe{Src: host, Dst: vm100, Proto: "tcp", Port: 25, Want: Drop,
+			Backends: []BackendVerdict{{Backend: "iptables", Want: Reject}}}},
 	}
 	for _, tt := range tests {
 		got, err := ParseExpect(tt.line)
@@ -75,7 +77,7 @@ func TestParseExpectErrors(t *testing.T) {
 		{"vm100 -> host tcp ACCEPT", `expect:1: service "tcp": want tcp/PORT with a port from 1 to 65535`},
 		{"vm100 -> host tcp/22 accept", `expect:1: verdict "accept": want ACCEPT, DROP or REJECT`},
 		{"vm100 -> host tcp/22", `expect:1: missing verdict`},
-		{"vm100 -> host tcp/22 ACCEPT now", `expect:1: unexpected "now" after the verdict`},
+		{"vm100 -> host tcp/22 ACCEPT now", `expect:1: unexpected "now" after the verdict (want BACKEND=VERDICT)`},
 		{"vmx -> host icmp ACCEPT", `expect:1: endpoint "vmx": want vm<VMID> or ct<VMID>`},
 		{"host/net0 -> vm100 icmp ACCEPT", `expect:1: endpoint "host/net0": only guests have NICs, written /net<N>`},
 		{"vm100 spoof-ip 10.9.9.9 -> host icmp REJECT", `expect:1: forged probes observe delivery: ACCEPT or DROP, not REJECT`},

@@ -105,6 +105,7 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 	}
 	rep := &Report{}
 	for _, p := range s.Probes {
+		p.Want = p.WantFor(load.Name())
 		got, detail, err := n.Observe(&p, opt.Deadline)
 		if err == nil && got == Drop && p.Want != Drop {
 			// Silence can be a slow machine (an emulated VM) rather than a
