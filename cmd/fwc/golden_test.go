@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/fwc-project/fwc/internal/nftcheck"
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/lower"
 	"github.com/fwc-project/fwc/pipeline"
 	"golang.org/x/tools/txtar"
 )
@@ -182,4 +184,41 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestChecksCovered keeps the check registry and the goldens honest: every
+// code fwc reports in a golden is registered (so `fwc lint --list` shows
+// it), and every registered code is shown by at least one golden.
+func TestChecksCovered(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/golden/*/*.txtar")
+	seen := map[string]bool{"file-kind": true} // single files only: TestLintSingleFile
+	code := regexp.MustCompile(`\[([a-z-]+)\]$`)
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if f.Name != "out/lint" && f.Name != "out/stderr" {
+				continue
+			}
+			for _, line := range strings.Split(string(f.Data), "\n") {
+				if m := code.FindStringSubmatch(line); m != nil {
+					seen[m[1]] = true
+				}
+			}
+		}
+	}
+	registered := map[string]bool{}
+	for _, c := range lower.Checks {
+		registered[c.Code] = true
+		if !seen[c.Code] {
+			t.Errorf("no golden shows check %q", c.Code)
+		}
+	}
+	for c := range seen {
+		if !registered[c] {
+			t.Errorf("code %q is reported but not registered in lower.Checks", c)
+		}
+	}
 }
