@@ -11,10 +11,12 @@ import (
 // destination addresses) into one rule matching the union, e.g. the
 // entries of a macro or a list of single-port rules.
 //
-// Why only adjacent rules with the same verdict, log level, comment and
-// macro: then the merged rule gives every packet the verdict it got
-// before, at the same place in the list. Moving a match past another rule
-// could change which rule a packet meets first.
+// Why only adjacent rules with the same verdict, log level and comment:
+// then the merged rule gives every packet the verdict it got before, at
+// the same place in the list. Moving a match past another rule could
+// change which rule a packet meets first. Rules from different macros may
+// merge; the merged rule then names no macro (its From positions still
+// lead back to every line).
 func merge(rules []ir.Rule) []ir.Rule {
 	var out []ir.Rule
 	for _, r := range rules {
@@ -45,7 +47,7 @@ var dimensions = []dimension{
 
 // mergePair merges b into a when they differ in exactly one dimension.
 func mergePair(a, b ir.Rule) (ir.Rule, bool) {
-	if a.Verdict != b.Verdict || a.Verdict == ir.Jump || a.Log != b.Log || a.Comment != b.Comment || a.Macro != b.Macro {
+	if a.Verdict != b.Verdict || a.Verdict == ir.Jump || a.Log != b.Log || a.Comment != b.Comment {
 		return a, false
 	}
 	key := matchKey(b)
@@ -60,6 +62,9 @@ func mergePair(a, b ir.Rule) (ir.Rule, bool) {
 			return a, false
 		}
 		m.From = append(append(slices.Clone(a.From), b.Pos), b.From...)
+		if a.Macro != b.Macro {
+			m.Macro = ""
+		}
 		return m, true
 	}
 	return a, false
