@@ -101,15 +101,18 @@ func (p *Path) ConnectRate(addr netip.Addr, port uint16, d time.Duration) (float
 			c.Close()
 		}
 	}()
-	n := 0
+	n, failed := 0, 0
+	var lastErr error
 	err = p.net.Outside.Do(func() error {
-		dialer := net.Dialer{Timeout: time.Second}
+		dialer := net.Dialer{Timeout: 200 * time.Millisecond}
 		dst := netip.AddrPortFrom(addr, port).String()
-		for start := time.Now(); time.Since(start) < d; n++ {
+		for start := time.Now(); time.Since(start) < d; {
 			c, err := dialer.Dial("tcp", dst)
 			if err != nil {
-				return fmt.Errorf("connect %s: %w", dst, err)
+				failed, lastErr = failed+1, err
+				continue
 			}
+			n++
 			c.(*net.TCPConn).SetLinger(0)
 			c.Close()
 		}
@@ -117,6 +120,11 @@ func (p *Path) ConnectRate(addr netip.Addr, port uint16, d time.Duration) (float
 	})
 	ln.Close()
 	wg.Wait()
+	// A lost SYN (a reused source port meeting a stale conntrack entry)
+	// costs one timeout; only a path that mostly fails is an error.
+	if err == nil && failed > n/100 {
+		err = fmt.Errorf("%d of %d connects failed: %w", failed, n+failed, lastErr)
+	}
 	return float64(n) / d.Seconds(), err
 }
 

@@ -19,10 +19,10 @@ func requireRoot(t *testing.T) {
 
 func TestLoadTime(t *testing.T) {
 	requireRoot(t)
-	if _, err := LoadTime([]byte("table inet fwcbench { chain c { } }\n"), 2); err != nil {
+	if _, err := LoadTime([]byte("table inet fwcbench {\n\tchain c {\n\t}\n}\n"), 2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadTime([]byte("table inet fwcbench { chain c { bogus } }\n"), 1); err == nil {
+	if _, err := LoadTime([]byte("table inet fwcbench {\n\tchain c {\n\t\tbogus\n\t}\n}\n"), 1); err == nil {
 		t.Error("a script nft rejects loaded without error")
 	}
 }
@@ -40,7 +40,14 @@ func TestPath(t *testing.T) {
 	if p.Host != netip.MustParseAddr("10.0.0.1") {
 		t.Errorf("host address %v, want 10.0.0.1", p.Host)
 	}
-	err = p.Load([]byte("table inet fwcbench { chain input { type filter hook input priority 0; policy drop; tcp dport 22 accept; ct state established accept; meta l4proto icmp drop; } }\n"))
+	err = p.Load([]byte(`table inet fwcbench {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		tcp dport 22 accept
+		ct state established accept
+	}
+}
+`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func main() {
 	flag.IntVar(&c.loadG, "load-guests", 5000, "guests for the -O0 versus optimised load comparison")
 	flag.IntVar(&c.packetG, "packet-guests", 5000, "guests loaded for the per-packet comparison with 10")
 	flag.IntVar(&c.runs, "runs", 3, "runs per timing; the fastest counts")
-	flag.DurationVar(&c.packetTime, "connect-time", 2*time.Second, "duration of each TCP connect run")
+	flag.DurationVar(&c.packetTime, "connect-time", time.Second, "duration of each TCP connect run")
 	flag.IntVar(&c.pings, "pings", 500, "echo requests per ICMP run")
 	flag.BoolVar(&c.vm, "vm", false, "also measure the whole ruleset in a Debian-kernel VM")
 	flag.IntVar(&c.vmG, "vm-guests", 300, "guests of the large tree in the VM")
