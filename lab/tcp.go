@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -19,14 +20,21 @@ import (
 // blocks a later probe's ports.
 func (n *Net) probeTCP(p *Probe, src, dst end, deadline time.Duration) (outcome, error) {
 	var ln *net.TCPListener
-	err := dst.ns.Do(func() error {
+	listen := func() error {
 		lc := net.ListenConfig{Control: reuse}
 		l, err := lc.Listen(context.Background(), network("tcp", p.IPv6), fmt.Sprintf(":%d", p.Port))
 		if err == nil {
 			ln = l.(*net.TCPListener)
 		}
 		return err
-	})
+	}
+	// The kernel can hold the port for a moment after the previous
+	// probe's sockets closed (seen under emulation): try again briefly.
+	err := dst.ns.Do(listen)
+	for tries := 0; errors.Is(err, unix.EADDRINUSE) && tries < 40; tries++ {
+		time.Sleep(50 * time.Millisecond)
+		err = dst.ns.Do(listen)
+	}
 	if err != nil {
 		return outcome{}, fmt.Errorf("listen in %s: %w", dst.ns.Name, err)
 	}
