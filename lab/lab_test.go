@@ -120,6 +120,20 @@ func scenarioPaths(t *testing.T) []string {
 
 // TestLab runs every scenario in parallel, each in its own namespaces.
 func TestLab(t *testing.T) {
+	runLab(t, labRun{compile: labCompiler, explain: loadIR})
+}
+
+// labRun is one way of compiling the scenarios for runLab.
+type labRun struct {
+	compile Compiler
+	explain IRLoader
+	fwcOnly bool   // skip scenarios with a hand-written ruleset
+	label   string // how the logs name this run, e.g. " with -O0"
+}
+
+// runLab runs every scenario as a parallel subtest and reports failures
+// with the chains the failing probes cross.
+func runLab(t *testing.T, run labRun) {
 	tally.Lock()
 	tally.ran = true
 	tally.Unlock()
@@ -132,18 +146,21 @@ func TestLab(t *testing.T) {
 		cannotRun(t, len(paths), err.Error())
 	}
 	for _, path := range paths {
+		s, err := LoadScenario(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.fwcOnly && handWritten(s) {
+			continue
+		}
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
 			t.Parallel()
 			t.Cleanup(func() { record(t) })
-			s, err := LoadScenario(path)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if why := caps.Missing(s.Requires); why != "" {
 				t.Skipf("kernel %s lacks %s", kernelRelease(), why)
 			}
 			start := time.Now()
-			rep, err := s.Run(t.TempDir(), labCompiler, NFT{}, Options{Deadline: *deadline, Explain: loadIR})
+			rep, err := s.Run(t.TempDir(), run.compile, NFT{}, Options{Deadline: *deadline, Explain: run.explain})
 			if err != nil {
 				if why := caps.Missing([]Requirement{BridgeConntrack, BridgeReject}); why != "" && errors.Is(err, ErrLoad) {
 					t.Fatalf("%v\n(kernel %s lacks %s: a scenario that needs it says so with a requires: line)", err, kernelRelease(), why)
@@ -156,9 +173,9 @@ func TestLab(t *testing.T) {
 					t.Error(r)
 					probes = append(probes, r.Probe)
 				}
-				t.Logf("ruleset in the host namespace, the chains these probes cross:\n%s", Relevant(rep.Ruleset, probes))
+				t.Logf("ruleset%s in the host namespace, the chains these probes cross:\n%s", run.label, Relevant(rep.Ruleset, probes))
 			}
-			t.Logf("%d probes in %v", len(rep.Results), time.Since(start).Round(time.Millisecond))
+			t.Logf("%d probes%s in %v", len(rep.Results), run.label, time.Since(start).Round(time.Millisecond))
 		})
 	}
 }

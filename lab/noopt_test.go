@@ -3,10 +3,7 @@ package lab
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/ir"
@@ -38,47 +35,7 @@ func loadIRNoOptimize(root, node string) (*ir.Ruleset, error) {
 // ruleset.nft section) once more with -O0: the optimiser must never
 // change a verdict, so the same probes must pass.
 func TestLabNoOptimize(t *testing.T) {
-	tally.Lock()
-	tally.ran = true
-	tally.Unlock()
-	paths := scenarioPaths(t)
-	if why := unusable(); why != "" {
-		cannotRun(t, len(paths), why)
-	}
-	caps, err := KernelCaps()
-	if err != nil {
-		cannotRun(t, len(paths), err.Error())
-	}
-	for _, path := range paths {
-		s, err := LoadScenario(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if handWritten(s) {
-			continue
-		}
-		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
-			t.Parallel()
-			t.Cleanup(func() { record(t) })
-			if why := caps.Missing(s.Requires); why != "" {
-				t.Skipf("kernel %s lacks %s", kernelRelease(), why)
-			}
-			start := time.Now()
-			rep, err := s.Run(t.TempDir(), compileNoOptimize, NFT{}, Options{Deadline: *deadline, Explain: loadIRNoOptimize})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if bad := rep.Failed(); len(bad) > 0 {
-				var probes []Probe
-				for _, r := range bad {
-					t.Error(r)
-					probes = append(probes, r.Probe)
-				}
-				t.Logf("ruleset (-O0) in the host namespace, the chains these probes cross:\n%s", Relevant(rep.Ruleset, probes))
-			}
-			t.Logf("%d probes with -O0 in %v", len(rep.Results), time.Since(start).Round(time.Millisecond))
-		})
-	}
+	runLab(t, labRun{compile: compileNoOptimize, explain: loadIRNoOptimize, fwcOnly: true, label: " with -O0"})
 }
 
 // handWritten reports whether s brings its own ruleset instead of
