@@ -51,8 +51,10 @@ func (r *Report) Failed() []Result {
 }
 
 // retryFactor stretches the deadline for the second look at a probe
-// that saw nothing where it expected an answer.
-const retryFactor = 5
+// that expected an answer and saw none. Under emulation an IPv6 probe can
+// first need neighbour discovery and a slow scheduler; only probes that
+// would otherwise fail pay for the wait.
+const retryFactor = 10
 
 // Options tune a run.
 type Options struct {
