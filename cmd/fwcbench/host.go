@@ -98,6 +98,11 @@ func hostRows(c config) ([]row, error) {
 		countRow(fmt.Sprintf("script bytes, %s guests", count(c.loadG)), so.Bytes, s0.Bytes),
 		timeRow(fmt.Sprintf("`nft -f` inet table, %s guests", count(c.loadG)), "optimised", "-O0", optLoad, o0Load, "≥ 3×"),
 	}
+	ar, err := anonRow(c.runs)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, ar)
 	large, err := c.compile(c.packetG, false)
 	if err != nil {
 		return nil, err
