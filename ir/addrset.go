@@ -31,36 +31,77 @@ func PrefixSpan(p netip.Prefix) (lo, hi netip.Addr) {
 // entry containing it wins, and a nomatch entry excludes. The result is the
 // minimal sorted list of prefixes covering exactly the matching addresses, so
 // one plain interval set replaces the set plus its exceptions.
+//
+// Prefixes are either nested or disjoint, so one walk in address order with
+// a stack of the enclosing prefixes decides every address: O(n log n).
 func LongestMatch(entries []SetEntry) []netip.Prefix {
-	sorted := slices.Clone(entries)
-	// Least specific first, so more specific entries override; at equal
-	// length nomatch goes last and wins.
-	slices.SortStableFunc(sorted, func(a, b SetEntry) int {
-		if a.Prefix.Bits() != b.Prefix.Bits() {
-			return a.Prefix.Bits() - b.Prefix.Bits()
+	type node struct {
+		lo, hi  netip.Addr
+		noMatch bool
+	}
+	nodes := make([]node, 0, len(entries))
+	for _, e := range entries {
+		lo, hi := PrefixSpan(e.Prefix)
+		nodes = append(nodes, node{lo, hi, e.NoMatch})
+	}
+	// Enclosing prefixes first; for the same prefix, nomatch first so it is
+	// the one kept.
+	slices.SortFunc(nodes, func(a, b node) int {
+		if c := a.lo.Compare(b.lo); c != 0 {
+			return c
+		}
+		if c := b.hi.Compare(a.hi); c != 0 {
+			return c
 		}
 		switch {
-		case a.NoMatch == b.NoMatch:
+		case a.noMatch == b.noMatch:
 			return 0
-		case a.NoMatch:
-			return 1
+		case a.noMatch:
+			return -1
 		}
-		return -1
+		return 1
 	})
-	var spans []span
-	for _, e := range sorted {
-		lo, hi := PrefixSpan(e.Prefix)
-		if e.NoMatch {
-			spans = subtractSpan(spans, span{lo, hi})
-		} else {
-			spans = addSpan(spans, span{lo, hi})
+	var out []span
+	emit := func(lo, hi netip.Addr, noMatch bool) {
+		if noMatch || !lo.IsValid() || hi.Less(lo) {
+			return
 		}
+		if n := len(out); n > 0 && out[n-1].hi.Next() == lo {
+			out[n-1].hi = hi
+			return
+		}
+		out = append(out, span{lo, hi})
 	}
-	var out []netip.Prefix
-	for _, s := range spans {
-		out = append(out, SpanPrefixes(s.lo, s.hi)...)
+	var stack []node
+	var cursor netip.Addr // first address not yet decided
+	// closeTop decides the rest of the innermost open prefix.
+	closeTop := func() {
+		top := stack[len(stack)-1]
+		emit(cursor, top.hi, top.noMatch)
+		cursor = top.hi.Next() // invalid past the end of the space: nothing follows
+		stack = stack[:len(stack)-1]
 	}
-	return out
+	for i, n := range nodes {
+		if i > 0 && n.lo == nodes[i-1].lo && n.hi == nodes[i-1].hi {
+			continue // same prefix again
+		}
+		for len(stack) > 0 && stack[len(stack)-1].hi.Less(n.lo) {
+			closeTop()
+		}
+		if len(stack) > 0 {
+			emit(cursor, n.lo.Prev(), stack[len(stack)-1].noMatch)
+		}
+		cursor = n.lo
+		stack = append(stack, n)
+	}
+	for len(stack) > 0 {
+		closeTop()
+	}
+	var prefixes []netip.Prefix
+	for _, s := range out {
+		prefixes = append(prefixes, SpanPrefixes(s.lo, s.hi)...)
+	}
+	return prefixes
 }
 
 // SetEntry is one address entry of an IP set, for LongestMatch.
@@ -77,41 +118,6 @@ func MergePrefixes(ps []netip.Prefix) []netip.Prefix {
 		es[i] = SetEntry{Prefix: p}
 	}
 	return LongestMatch(es)
-}
-
-// addSpan inserts s into the sorted, disjoint, non-adjacent list spans.
-func addSpan(spans []span, s span) []span {
-	var out []span
-	for _, t := range spans {
-		switch {
-		case t.hi.Next().IsValid() && t.hi.Next().Less(s.lo):
-			out = append(out, t)
-		case s.hi.Next().IsValid() && s.hi.Next().Less(t.lo):
-			out = append(out, s)
-			s = t
-		default:
-			s = span{minAddr(s.lo, t.lo), maxAddr(s.hi, t.hi)}
-		}
-	}
-	return append(out, s)
-}
-
-// subtractSpan removes s from the sorted disjoint list spans.
-func subtractSpan(spans []span, s span) []span {
-	var out []span
-	for _, t := range spans {
-		if t.hi.Less(s.lo) || s.hi.Less(t.lo) {
-			out = append(out, t)
-			continue
-		}
-		if t.lo.Less(s.lo) {
-			out = append(out, span{t.lo, s.lo.Prev()})
-		}
-		if s.hi.Less(t.hi) {
-			out = append(out, span{s.hi.Next(), t.hi})
-		}
-	}
-	return out
 }
 
 // SpanPrefixes splits the inclusive range lo..hi into the fewest prefixes.
@@ -136,18 +142,4 @@ func SpanPrefixes(lo, hi netip.Addr) []netip.Prefix {
 		}
 		lo = phi.Next()
 	}
-}
-
-func minAddr(a, b netip.Addr) netip.Addr {
-	if b.Less(a) {
-		return b
-	}
-	return a
-}
-
-func maxAddr(a, b netip.Addr) netip.Addr {
-	if a.Less(b) {
-		return b
-	}
-	return a
 }

@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 
@@ -54,5 +55,40 @@ func TestSpanPrefixes(t *testing.T) {
 	want := pfx("10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/30", "10.0.0.8/31", "10.0.0.10/32")
 	if diff := cmp.Diff(want, got, cmpopts.EquateComparable(netip.Prefix{})); diff != "" {
 		t.Errorf("SpanPrefixes (-want +got):\n%s", diff)
+	}
+}
+
+// TestLongestMatchBruteForce checks LongestMatch against deciding every
+// address of a /24 one by one, on random entries.
+func TestLongestMatchBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	base := netip.MustParseAddr("10.0.0.0").As4()
+	for round := 0; round < 500; round++ {
+		var entries []SetEntry
+		for i := rng.IntN(8); i >= 0; i-- {
+			b := base
+			b[3] = byte(rng.IntN(256))
+			bits := 24 + rng.IntN(9)
+			entries = append(entries, SetEntry{netip.PrefixFrom(netip.AddrFrom4(b), bits).Masked(), rng.IntN(3) == 0})
+		}
+		got := LongestMatch(entries)
+		for x := 0; x < 256; x++ {
+			b := base
+			b[3] = byte(x)
+			a := netip.AddrFrom4(b)
+			want, bestBits := false, -1
+			for _, e := range entries {
+				if e.Prefix.Contains(a) && (e.Prefix.Bits() > bestBits || (e.Prefix.Bits() == bestBits && e.NoMatch)) {
+					want, bestBits = !e.NoMatch, e.Prefix.Bits()
+				}
+			}
+			in := false
+			for _, p := range got {
+				in = in || p.Contains(a)
+			}
+			if in != want {
+				t.Fatalf("round %d: %v: got %v, want %v\nentries %v\nresult %v", round, a, in, want, entries, got)
+			}
+		}
 	}
 }

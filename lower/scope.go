@@ -2,6 +2,7 @@ package lower
 
 import (
 	"net/netip"
+	"slices"
 	"regexp"
 	"strings"
 
@@ -131,22 +132,46 @@ func (s *scope) setEntry(setName string, e *grammar.IPSetEntry, dc *scope, d *ir
 }
 
 // checkOverlaps warns about entries that repeat or sit inside another entry
-// of the same kind; they change nothing and usually hide a typo.
+// of the same kind; they change nothing and usually hide a typo. Prefixes
+// are nested or disjoint, so sorting by address (enclosing first) puts
+// each entry right after the entries that contain it: O(n log n).
 func checkOverlaps(setName string, es []setEntry, d *ir.Diags) {
-	for i, e := range es {
-		for _, f := range es[:i] {
-			if e.NoMatch != f.NoMatch || !f.Prefix.Overlaps(e.Prefix) || f.Prefix.Bits() > e.Prefix.Bits() {
-				continue
+	for _, noMatch := range []bool{false, true} {
+		var kind []int // indices of es with this nomatch flag, in file order
+		for i, e := range es {
+			if e.NoMatch == noMatch {
+				kind = append(kind, i)
 			}
-			code, msg := "ipset-overlap", "IP set "+quote(setName)+": "+e.Prefix.String()+" lies inside "+f.Prefix.String()
-			if f.Prefix == e.Prefix {
-				code, msg = "duplicate-ipset-entry", "IP set "+quote(setName)+": duplicate entry "+e.Prefix.String()
+		}
+		order := slices.Clone(kind)
+		slices.SortStableFunc(order, func(a, b int) int {
+			pa, pb := es[a].Prefix, es[b].Prefix
+			if c := pa.Masked().Addr().Compare(pb.Masked().Addr()); c != 0 {
+				return c
 			}
-			*d = append(*d, ir.Diagnostic{Pos: e.pos, Severity: ir.Warning, Code: code, Message: msg,
-				Related: []ir.Related{{Pos: f.pos, Message: "covered by this entry"}}})
-			break
+			return pa.Bits() - pb.Bits()
+		})
+		var stack []int // enclosing entries of the current one, outermost first
+		for _, i := range order {
+			for len(stack) > 0 && !es[stack[len(stack)-1]].Prefix.Contains(es[i].Prefix.Addr()) {
+				stack = stack[:len(stack)-1]
+			}
+			if len(stack) > 0 {
+				warnOverlap(setName, es[i], es[stack[0]], d)
+			}
+			stack = append(stack, i)
 		}
 	}
+}
+
+// warnOverlap reports e as lying inside f, or as a repeat of the earlier f.
+func warnOverlap(setName string, e, f setEntry, d *ir.Diags) {
+	code, msg := "ipset-overlap", "IP set "+quote(setName)+": "+e.Prefix.String()+" lies inside "+f.Prefix.String()
+	if f.Prefix == e.Prefix {
+		code, msg = "duplicate-ipset-entry", "IP set "+quote(setName)+": duplicate entry "+e.Prefix.String()
+	}
+	*d = append(*d, ir.Diagnostic{Pos: e.pos, Severity: ir.Warning, Code: code, Message: msg,
+		Related: []ir.Related{{Pos: f.pos, Message: "covered by this entry"}}})
 }
 
 // irSet renders a set with its final, longest-match content.
