@@ -2,8 +2,8 @@ package lower
 
 import (
 	"net/netip"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/fwc-project/fwc/grammar"
