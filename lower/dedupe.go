@@ -1,16 +1,50 @@
 package lower
 
 import (
-	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/fwc-project/fwc/ir"
 )
 
 // matchKey identifies what a rule matches, ignoring where it came from and
 // what it does. Two rules with the same key match the same packets.
+// It sits on the optimiser's hot path, hence the builder over fmt.
 func matchKey(r ir.Rule) string {
-	r.Src.Alias, r.Dst.Alias = "", ""
-	return fmt.Sprint(r.Iface, r.Family, r.Proto, r.ProtoNum, r.Src, r.Dst, r.SPort, r.DPort, r.ICMP)
+	var b strings.Builder
+	b.WriteString(r.Iface)
+	b.WriteByte('|')
+	b.WriteString(strconv.Itoa(int(r.Family)))
+	b.WriteByte('|')
+	b.WriteString(strconv.Itoa(int(r.ProtoNum)))
+	b.WriteString(r.Proto)
+	for _, a := range []ir.Addr{r.Src, r.Dst} {
+		b.WriteByte('|')
+		b.WriteString(a.Set)
+		for _, p := range a.Prefixes {
+			b.WriteString(p.String())
+			b.WriteByte(',')
+		}
+		for _, rg := range a.Ranges {
+			b.WriteString(rg.From.String() + "-" + rg.To.String() + ",")
+		}
+	}
+	for _, ports := range [][]ir.PortRange{r.SPort, r.DPort} {
+		b.WriteByte('|')
+		for _, p := range ports {
+			b.WriteString(p.String())
+			b.WriteByte(',')
+		}
+	}
+	b.WriteByte('|')
+	for _, t := range r.ICMP {
+		b.WriteString(strconv.Itoa(int(t.Type)))
+		if t.HasCode {
+			b.WriteString("/" + strconv.Itoa(int(t.Code)))
+		}
+		b.WriteByte(',')
+	}
+	return b.String()
 }
 
 // shadowedBy finds, for each rule, an earlier rule that matches the same
