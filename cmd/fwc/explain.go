@@ -28,7 +28,7 @@ type explainCmd struct {
 	State    string `enum:"new,established" default:"new" help:"Conntrack state: new or established."`
 	Uplink   string `placeholder:"BRIDGE" help:"Bridge the host's uplink is a port of (default: a routed uplink, eth0)."`
 	Format   string `enum:"text,json" default:"text" help:"Output format: text or json."`
-	Tree     string `arg:"" type:"existingdir" help:"Configuration tree in the /etc/pve layout."`
+	Tree     string `arg:"" help:"Configuration tree in the /etc/pve layout."`
 }
 
 func (c *explainCmd) Run(e *env) error {
