@@ -3,7 +3,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: setup build example test unit lab update vet fmt-check fuzz check
+.PHONY: setup build example test unit lab update vet fmt-check fuzz check bench gen-tree
 
 setup:
 	./scripts/setup
@@ -40,3 +40,14 @@ fuzz:
 	$(GO) test ./lower -run '^$$' -fuzz FuzzLower -fuzztime 60s
 
 check: fmt-check vet test
+
+# Synthetic clusters and benchmarks (not part of test: about 15 minutes).
+GUESTS ?= 1000
+SEED ?= 1
+OUT ?= /tmp/fwc-gen-$(GUESTS)
+gen-tree:
+	$(GO) run ./cmd/fwcgen -guests $(GUESTS) -seed $(SEED) -o $(OUT)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./bench
+	$(GO) run ./cmd/fwcbench -vm -o bench/RESULTS.md
