@@ -22,7 +22,7 @@ unit:
 	$(GO) test -short ./...
 
 lab:
-	$(GO) test -count=1 -p 1 -timeout 30m ./lab/... -v -run 'Lab|Kernel' 2>&1 | tee /tmp/fwc-lab.log | grep -E '^(lab |--- FAIL|FAIL|ok )' || true
+	$(GO) test -count=1 -p 1 -timeout 45m ./lab/... -v -run 'Lab|Kernel' 2>&1 | tee /tmp/fwc-lab.log | grep -E '^(lab |--- FAIL|FAIL|ok )' || true
 	@grep -q '^FAIL' /tmp/fwc-lab.log && exit 1 || true
 	$(GO) test -count=1 -tags lab -run TestLab ./emit/iptables
 
