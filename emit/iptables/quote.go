@@ -1,9 +1,6 @@
 package iptables
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "github.com/fwc-project/fwc/internal/sanitize"
 
 // Kernel limits on free text: xt_comment keeps 255 bytes, xt_LOG's prefix
 // 29.
@@ -13,25 +10,7 @@ const (
 )
 
 // quote makes s one double-quoted iptables-restore argument of at most max
-// bytes. Quotes and backslashes become ' and /, control characters blanks,
-// as the nft backend spells them, so no escaping is needed.
+// bytes, spelled as the nft backend spells it (package sanitize).
 func quote(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '"':
-			return '\''
-		case r == '\\':
-			return '/'
-		case r < 0x20, r == 0x7f:
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, "?"))
-	if len(s) > max {
-		for max > 0 && !utf8.RuneStart(s[max]) {
-			max--
-		}
-		s = s[:max]
-	}
-	return `"` + s + `"`
+	return `"` + sanitize.Text(s, max) + `"`
 }

@@ -2,7 +2,8 @@ package nft
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/fwc-project/fwc/internal/sanitize"
 )
 
 // Kernel and nft limits on quoted strings, in bytes.
@@ -12,39 +13,15 @@ const (
 )
 
 // quote renders s as an nft string literal of at most max bytes (0 = no
-// limit). Nothing in s can end the literal: nft's scanner has no escapes
-// that would make a quote safe, so quotes and backslashes are replaced,
-// control characters become blanks, and invalid UTF-8 becomes "?".
+// limit); nothing in s can end the literal (package sanitize).
 func quote(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '"':
-			return '\''
-		case r == '\\':
-			return '/'
-		case r < 0x20, r == 0x7f, r == '\u2028', r == '\u2029':
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, "?"))
-	return `"` + truncate(s, max) + `"`
+	return `"` + sanitize.Text(s, max) + `"`
 }
 
 // quotePrefix is quote for log prefixes, where nft also expands "$name"
 // variables inside the literal.
 func quotePrefix(s string) string {
 	return quote(strings.ReplaceAll(s, "$", "_"), maxLogPrefix)
-}
-
-// truncate cuts s to at most max bytes at a UTF-8 boundary.
-func truncate(s string, max int) string {
-	if max <= 0 || len(s) <= max {
-		return s
-	}
-	for max > 0 && !utf8.RuneStart(s[max]) {
-		max--
-	}
-	return s[:max]
 }
 
 // ident checks a name used unquoted as (part of) an nft identifier: set
