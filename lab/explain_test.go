@@ -18,7 +18,9 @@ import (
 )
 
 var (
-	explainSeed  = flag.Uint64("lab.explain-seed", 0, "seed of TestExplainDifferential (0: from the clock)")
+	// A fixed default keeps CI reproducible; -lab.explain-seed 0 explores
+	// with a seed from the clock.
+	explainSeed  = flag.Uint64("lab.explain-seed", 1, "seed of TestExplainDifferential (0: from the clock)")
 	explainCases = flag.Int("lab.explain-cases", 1000, "probes TestExplainDifferential runs")
 )
 
