@@ -3,14 +3,13 @@ package explain_test
 import (
 	"net"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fwc-project/fwc/explain"
+	"github.com/fwc-project/fwc/internal/testtree"
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/pipeline"
 )
@@ -58,17 +57,7 @@ IN ACCEPT -p tcp -dport 443
 
 func load(t *testing.T, files map[string]string) *ir.Ruleset {
 	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rs, diags, err := pipeline.Load(dir, pipeline.Options{})
+	rs, diags, err := pipeline.Load(testtree.Write(t, files), pipeline.Options{})
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("load: %v %v", err, diags)
 	}

@@ -10,24 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fwc-project/fwc/grammar"
+	"github.com/fwc-project/fwc/internal/testtree"
 	"github.com/fwc-project/fwc/ir"
 )
 
 // writeTree creates files (relative path → content) under a new root.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for rel, data := range files {
-		path := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+func writeTree(t *testing.T, files map[string]string) string { return testtree.Write(t, files) }
 
 func TestRead(t *testing.T) {
 	root := writeTree(t, map[string]string{

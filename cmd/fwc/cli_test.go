@@ -7,23 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fwc-project/fwc/internal/testtree"
 )
 
 // writeTree writes files (relative path → content) under a temporary root.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+func writeTree(t *testing.T, files map[string]string) string { return testtree.Write(t, files) }
 
 func run(args ...string) (status int, stdout, stderr string) {
 	var out, errb bytes.Buffer
