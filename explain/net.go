@@ -1,25 +1,19 @@
 package explain
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
-	"regexp"
-	"sort"
-	"strconv"
 
+	"github.com/fwc-project/fwc/internal/addrplan"
 	"github.com/fwc-project/fwc/ir"
 )
 
 // Network describes what the IR does not know about the node: where the
 // uplink is. Addresses the configuration does not give follow the kernel
-// lab's plan (lab.Plan), so a lab probe and an explain question about the
-// same endpoints name the same packet (a NIC without static addresses but
-// with an ipfilter set takes the set's first address of each family
-// instead): bridge vmbrN has the host at
-// 10.0.N.1 and fd00:N::1, a guest NIC without a static address gets host
-// part 10+VMID%200 on its bridge, and a routed uplink is 192.0.2.0/24 and
-// 2001:db8::/64 with the host at .1 and outside at .2.
+// lab's plan (package internal/addrplan), so a lab probe and an explain
+// question about the same endpoints name the same packet; a NIC without
+// static addresses but with an ipfilter set takes the set's first address
+// of each family instead.
 type Network struct {
 	// Uplink is the bridge the host's uplink is a port of; "" means a
 	// routed uplink, interface eth0.
@@ -54,8 +48,6 @@ type topology struct {
 	outMAC  net.HardwareAddr
 }
 
-var vmbrNum = regexp.MustCompile(`^vmbr([0-9]{1,3})$`)
-
 // plan lays out rs's guests as the lab does.
 func (nw Network) plan(rs *ir.Ruleset) (*topology, error) {
 	names := map[string]bool{}
@@ -73,34 +65,16 @@ func (nw Network) plan(rs *ir.Ruleset) (*topology, error) {
 	for n := range names {
 		sorted = append(sorted, n)
 	}
-	sort.Strings(sorted)
-	nums := map[string]int{}
-	used := map[int]bool{}
-	for _, n := range sorted {
-		if m := vmbrNum.FindStringSubmatch(n); m != nil {
-			if v, _ := strconv.Atoi(m[1]); v < 200 {
-				nums[n], used[v] = v, true
-			}
-		}
+	nums, err := addrplan.BridgeNumbers(sorted)
+	if err != nil {
+		return nil, err
 	}
-	next := 200
 	top := &topology{segs: map[string]*segment{}}
-	for _, n := range sorted {
-		num, ok := nums[n]
-		if !ok {
-			for used[next] {
-				next++
-			}
-			if next > 255 {
-				return nil, fmt.Errorf("too many bridges for the lab's address plan")
-			}
-			num, used[next] = next, true
-			nums[n] = num
-		}
+	for n, num := range nums {
 		top.segs[n] = &segment{
 			name:  n,
-			mac:   net.HardwareAddr{0x02, 0xfc, 0, 0, byte(num), 1},
-			host:  []netip.Prefix{v4(num, 1), v6(num, 1)},
+			mac:   addrplan.BridgeMAC(num),
+			host:  []netip.Prefix{addrplan.V4(num, addrplan.HostHost), addrplan.V6(num, addrplan.HostHost)},
 			guest: true,
 		}
 	}
@@ -120,17 +94,17 @@ func (nw Network) plan(rs *ir.Ruleset) (*topology, error) {
 			if hw, err := net.ParseMAC(n.MAC); err == nil && n.MAC != "" {
 				p.mac = hw
 			} else {
-				p.mac = net.HardwareAddr{0x02, 0xfc, byte(g.VMID >> 16), byte(g.VMID >> 8), byte(g.VMID), byte(n.Index)}
+				p.mac = addrplan.NICMAC(g.VMID, n.Index)
 			}
 			if num, ok := nums[n.Bridge]; ok {
 				for _, fam := range []int{4, 6} {
 					if hasFamily(p.addrs, fam) {
 						continue
 					}
-					for h := 10 + g.VMID%200; h <= 254; h++ {
-						a := v4(num, h)
+					for h := addrplan.FirstGuestHost(g.VMID); h <= 254; h++ {
+						a := addrplan.V4(num, h)
 						if fam == 6 {
-							a = v6(num, h)
+							a = addrplan.V6(num, h)
 						}
 						if !taken[a.Addr()] {
 							taken[a.Addr()] = true
@@ -143,20 +117,20 @@ func (nw Network) plan(rs *ir.Ruleset) (*topology, error) {
 			top.ports = append(top.ports, p)
 		}
 	}
-	top.outMAC = net.HardwareAddr{0x02, 0xfc, 0xff, 0, 0, 2}
+	top.outMAC = addrplan.UplinkOutsideMAC
 	if nw.Uplink != "" {
 		num := nums[nw.Uplink]
 		top.uplink = top.segs[nw.Uplink]
-		top.outside = []netip.Prefix{v4(num, 254), v6(num, 254)}
+		top.outside = []netip.Prefix{addrplan.V4(num, addrplan.OutsideHost), addrplan.V6(num, addrplan.OutsideHost)}
 		return top, nil
 	}
 	top.uplink = &segment{
 		name: routedUplink,
-		mac:  net.HardwareAddr{0x02, 0xfc, 0xff, 0, 0, 1},
-		host: []netip.Prefix{netip.MustParsePrefix("192.0.2.1/24"), netip.MustParsePrefix("2001:db8::1/64")},
+		mac:  addrplan.UplinkHostMAC,
+		host: addrplan.RoutedHost,
 	}
 	top.segs[routedUplink] = top.uplink
-	top.outside = []netip.Prefix{netip.MustParsePrefix("192.0.2.2/24"), netip.MustParsePrefix("2001:db8::2/64")}
+	top.outside = addrplan.RoutedOutside
 	return top, nil
 }
 
@@ -182,16 +156,6 @@ func ipfilterAddrs(rs *ir.Ruleset, n *ir.NIC) []netip.Prefix {
 		}
 	}
 	return out
-}
-
-func v4(num, host int) netip.Prefix {
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(num), byte(host)}), 24)
-}
-
-// v6 writes the host part with the digits of the IPv4 one (10.0.1.110
-// pairs with fd00:1::110), as the lab does.
-func v6(num, host int) netip.Prefix {
-	return netip.MustParsePrefix(fmt.Sprintf("fd00:%x::%d/64", num, host))
 }
 
 func hasFamily(ps []netip.Prefix, fam int) bool {

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"regexp"
 	"sort"
-	"strconv"
 
+	"github.com/fwc-project/fwc/internal/addrplan"
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/tree"
 )
@@ -57,8 +56,6 @@ type Uplink struct {
 	Upstream    []netip.Addr // the host's default routes, via outside
 }
 
-var vmbrNum = regexp.MustCompile(`^vmbr([0-9]{1,3})$`)
-
 // Plan lays out the namespaces and addresses for t. Bridges named vmbrN
 // (N < 200) use N in their subnets, others get numbers from 200 up in
 // name order. Guest NICs keep their configured MAC and LXC addresses;
@@ -83,37 +80,18 @@ func Plan(t *tree.Tree, uplinkBridge string) (*Topology, error) {
 		sorted = append(sorted, n)
 	}
 	sort.Strings(sorted)
-	used := map[int]bool{}
-	for _, n := range sorted {
-		if m := vmbrNum.FindStringSubmatch(n); m != nil {
-			if num, _ := strconv.Atoi(m[1]); num < 200 {
-				used[num] = true
-			}
-		}
+	nums, err := addrplan.BridgeNumbers(sorted)
+	if err != nil {
+		return nil, err
 	}
-	next := 200
 	byName := map[string]*Bridge{}
 	for _, n := range sorted {
-		num := -1
-		if m := vmbrNum.FindStringSubmatch(n); m != nil {
-			if v, _ := strconv.Atoi(m[1]); v < 200 {
-				num = v
-			}
-		}
-		if num < 0 {
-			for used[next] {
-				next++
-			}
-			if next > 255 {
-				return nil, fmt.Errorf("too many bridges for the lab's address plan")
-			}
-			num, used[next] = next, true
-		}
+		num := nums[n]
 		top.Bridges = append(top.Bridges, Bridge{
 			Name:  n,
 			Num:   num,
-			MAC:   net.HardwareAddr{0x02, 0xfc, 0, 0, byte(num), 1},
-			Addrs: []netip.Prefix{v4(num, 1, 24), v6(num, 1)},
+			MAC:   addrplan.BridgeMAC(num),
+			Addrs: []netip.Prefix{addrplan.V4(num, addrplan.HostHost), addrplan.V6(num, addrplan.HostHost)},
 		})
 	}
 	for i := range top.Bridges {
@@ -140,16 +118,6 @@ func Plan(t *tree.Tree, uplinkBridge string) (*Topology, error) {
 	return top, nil
 }
 
-func v4(num, host, bits int) netip.Prefix {
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(num), byte(host)}), bits)
-}
-
-// v6 writes the host part with the same digits as the IPv4 one, so
-// 10.0.1.110 pairs with fd00:1::110.
-func v6(num, host int) netip.Prefix {
-	return netip.MustParsePrefix(fmt.Sprintf("fd00:%x::%d/64", num, host))
-}
-
 func planPort(g tree.Guest, n tree.NIC, br *Bridge, taken map[netip.Addr]bool) (Port, error) {
 	prefix := "tap"
 	if g.Kind == ir.CT {
@@ -170,7 +138,7 @@ func planPort(g tree.Guest, n tree.NIC, br *Bridge, taken map[netip.Addr]bool) (
 		}
 		p.MAC = m
 	} else {
-		p.MAC = net.HardwareAddr{0x02, 0xfc, byte(g.VMID >> 16), byte(g.VMID >> 8), byte(g.VMID), byte(n.Index)}
+		p.MAC = addrplan.NICMAC(g.VMID, n.Index)
 	}
 	p.Addrs = append(p.Addrs, n.Addrs...)
 	p.Gateways = append(p.Gateways, n.Gateways...)
@@ -180,13 +148,13 @@ func planPort(g tree.Guest, n tree.NIC, br *Bridge, taken map[netip.Addr]bool) (
 		if hasFamily(p.Addrs, fam) {
 			continue
 		}
-		for h := 10 + g.VMID%200; ; h++ {
+		for h := addrplan.FirstGuestHost(g.VMID); ; h++ {
 			if h > 254 {
 				return p, fmt.Errorf("%s: no free address on %s", g.Pos, br.Name)
 			}
-			a := v4(br.Num, h, 24)
+			a := addrplan.V4(br.Num, h)
 			if fam == 6 {
-				a = v6(br.Num, h)
+				a = addrplan.V6(br.Num, h)
 			}
 			if !taken[a.Addr()] {
 				taken[a.Addr()] = true
@@ -211,17 +179,17 @@ func planPort(g tree.Guest, n tree.NIC, br *Bridge, taken map[netip.Addr]bool) (
 func planUplink(bridge string, br *Bridge) Uplink {
 	u := Uplink{
 		Bridge:     bridge,
-		HostMAC:    net.HardwareAddr{0x02, 0xfc, 0xff, 0, 0, 1},
-		OutsideMAC: net.HardwareAddr{0x02, 0xfc, 0xff, 0, 0, 2},
+		HostMAC:    addrplan.UplinkHostMAC,
+		OutsideMAC: addrplan.UplinkOutsideMAC,
 	}
 	if br != nil {
-		u.OutsideAddr = []netip.Prefix{v4(br.Num, 254, 24), v6(br.Num, 254)}
+		u.OutsideAddr = []netip.Prefix{addrplan.V4(br.Num, addrplan.OutsideHost), addrplan.V6(br.Num, addrplan.OutsideHost)}
 		u.Gateways = []netip.Addr{br.Addrs[0].Addr(), br.Addrs[1].Addr()}
 		u.Upstream = []netip.Addr{u.OutsideAddr[0].Addr(), u.OutsideAddr[1].Addr()}
 		return u
 	}
-	u.HostAddrs = []netip.Prefix{netip.MustParsePrefix("192.0.2.1/24"), netip.MustParsePrefix("2001:db8::1/64")}
-	u.OutsideAddr = []netip.Prefix{netip.MustParsePrefix("192.0.2.2/24"), netip.MustParsePrefix("2001:db8::2/64")}
+	u.HostAddrs = addrplan.RoutedHost
+	u.OutsideAddr = addrplan.RoutedOutside
 	u.Gateways = []netip.Addr{u.HostAddrs[0].Addr(), u.HostAddrs[1].Addr()}
 	u.Upstream = []netip.Addr{u.OutsideAddr[0].Addr(), u.OutsideAddr[1].Addr()}
 	return u
