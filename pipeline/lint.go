@@ -15,26 +15,26 @@ import (
 // is checked, and diagnostics are merged. An "unused" finding about a
 // cluster object counts only when no node uses it.
 func LintTree(root string, o Options) (ir.Diags, error) {
+	o.NoOptimize = true // lint needs the diagnostics, not a ruleset
 	t, diags, err := tree.Read(root, o.Node)
 	if err != nil {
 		return nil, err
 	}
-	nodes := []string{o.Node}
-	if o.Node == "" && len(t.Nodes) > 1 {
-		nodes = t.Nodes
-		diags = dropCode(diags, "node")
+	if o.Node != "" || len(t.Nodes) <= 1 {
+		_, ld := lowerTree(t, o)
+		return finish(append(diags, ld...), o.KeepGoing), nil
 	}
-	var all []ir.Diags
-	for _, n := range nodes {
-		no := o
-		no.Node = n
-		_, d, err := Load(root, no)
+	diags = dropCode(diags, "node")
+	var runs []ir.Diags
+	for _, n := range t.Nodes {
+		nt, nd, err := tree.Read(root, n)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, d)
+		_, ld := lowerTree(nt, o)
+		runs = append(runs, append(nd, ld...))
 	}
-	return finish(append(diags, mergeRuns(all)...), o.KeepGoing), nil
+	return finish(append(diags, mergeRuns(runs)...), o.KeepGoing), nil
 }
 
 // mergeRuns unions the diagnostics of several node runs, keeping unused-*

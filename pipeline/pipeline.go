@@ -35,6 +35,14 @@ func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	rs, ld := lowerTree(t, o)
+	return rs, finish(append(diags, ld...), o.KeepGoing), nil
+}
+
+// lowerTree parses a tree's files, lowers them and, unless o says -O0,
+// optimises the result. The diagnostics are unsorted.
+func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
+	var diags ir.Diags
 	c := lower.Config{Node: t.Node}
 	c.Cluster = parse(t.Cluster, &diags)
 	c.Host = parse(t.Host, &diags)
@@ -54,7 +62,7 @@ func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
 	if !o.NoOptimize {
 		lower.Optimize(rs)
 	}
-	return rs, finish(diags, o.KeepGoing), nil
+	return rs, diags
 }
 
 func parse(s *tree.Source, d *ir.Diags) *grammar.File {
