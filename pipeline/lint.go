@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/fwc-project/fwc/grammar"
@@ -113,15 +114,7 @@ func LintFile(path string, kind *grammar.Kind, o Options) (ir.Diags, error) {
 // standaloneGuest invents the config of a guest linted on its own: a VM
 // with NICs net0..net31, so -i checks still catch typos.
 func standaloneGuest(path string) tree.Guest {
-	vmid := 0
-	base := strings.TrimSuffix(filepath.Base(path), ".fw")
-	for _, c := range base {
-		if c < '0' || c > '9' {
-			vmid = 0
-			break
-		}
-		vmid = vmid*10 + int(c-'0')
-	}
+	vmid, _ := strconv.Atoi(strings.TrimSuffix(filepath.Base(path), ".fw")) // 0 when not a VMID
 	g := tree.Guest{Pos: ir.Pos{Filename: path}, VMID: vmid}
 	for i := 0; i < 32; i++ {
 		g.NICs = append(g.NICs, tree.NIC{Index: i, Firewall: true})
