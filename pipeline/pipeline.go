@@ -5,10 +5,13 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 
+	"github.com/fwc-project/fwc/corosync"
 	"github.com/fwc-project/fwc/emit/iptables"
 	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/grammar"
@@ -26,6 +29,14 @@ type Options struct {
 	KeepGoing bool
 	// NoOptimize (-O0) skips the optimiser passes.
 	NoOptimize bool
+	// Resolve looks up host names in corosync.conf with this machine's
+	// resolver, as PVE does on the node (--resolve).
+	Resolve bool
+}
+
+// resolveHost is getaddrinfo, as PVE resolves corosync node names.
+func resolveHost(name string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(context.Background(), "ip", name)
 }
 
 // Load reads the tree at root and lowers the chosen node. err is for I/O
@@ -52,7 +63,16 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	for _, v := range t.VNets {
 		c.VNets = append(c.VNets, parse(v, &diags))
 	}
-	rs, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
+	if t.Corosync != nil {
+		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
+		c.Corosync = conf
+		diags = append(diags, cd...)
+	}
+	lo := lower.Options{LocalNetwork: o.LocalNetwork}
+	if o.Resolve {
+		lo.Resolve = resolveHost
+	}
+	rs, ld := lower.Lower(c, lo)
 	if t.Node == "" && len(t.Nodes) > 0 {
 		// No node was chosen: its guests are missing, so "unused" says
 		// nothing.
