@@ -56,6 +56,11 @@ func TestParseExpect(t *testing.T) {
 			Flags: packet.SYN | packet.FIN, Want: Drop}},
 		{"host -> vm100 tcp/25 DROP iptables=REJECT", Probe{Src: host, Dst: vm100, Proto: "tcp", Port: 25, Want: Drop,
 			Backends: []BackendVerdict{{Backend: "iptables", Want: Reject}}}},
+		{`outside -> host tcp/23 repeat 8 log ":0:6:host-in: DROP: "  log "x" logs 3 DROP`, Probe{
+			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: host, Proto: "tcp", Port: 23, Repeat: 8,
+			Log: []string{":0:6:host-in: DROP: ", "x"}, CountLogs: true, Logs: 3, Want: Drop}},
+		{"outside -> host tcp/24 nolog DROP", Probe{
+			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: host, Proto: "tcp", Port: 24, CountLogs: true, Want: Drop}},
 	}
 	for _, tt := range tests {
 		got, err := ParseExpect(tt.line)
@@ -94,6 +99,9 @@ func TestParseExpectErrors(t *testing.T) {
 		{"vm100 send-ra dhcp-offer -> vm101 DROP", `expect:1: "dhcp-offer": a probe sends one kind of frame`},
 		{"vm100 arp-spoof fd00::1 -> host DROP", `expect:1: arp-spoof needs an IPv4 address, not fd00::1`},
 		{"vm100 ndp-spoof 10.0.0.1 -> host DROP", `expect:1: ndp-spoof needs an IPv6 address, not 10.0.0.1`},
+		{`vm100 -> host tcp/22 log ":0:6: DROP`, `expect:1: unterminated quoted string ":0:6: DROP`},
+		{`vm100 -> host tcp/22 log "a" log "b" logs 1 DROP`, `expect:1: logs 1: fewer messages than the 2 prefixes listed`},
+		{"vm100 -> host tcp/22 repeat 1 DROP", `expect:1: repeat "1": want a number of at least 2`},
 	}
 	for _, tt := range tests {
 		_, err := ParseExpect(tt.line)
