@@ -120,6 +120,7 @@ func TestParseScenario(t *testing.T) {
 requires: bridge-conntrack, bridge-reject
 node: pve2
 uplink: vmbr0
+bridge-nf-call: 0, 1
 
 -- nodes/pve2/qemu-server/100.conf --
 net0: virtio=02:00:00:00:01:00,bridge=vmbr0
@@ -134,7 +135,7 @@ vm100 -> host icmp ACCEPT
 	}
 	want := &Scenario{
 		Name: "x", Requires: []Requirement{BridgeConntrack, BridgeReject}, Node: "pve2", Uplink: "vmbr0",
-		Files: s.Files,
+		BridgeNF: []bool{false, true}, Files: s.Files,
 		Probes: []Probe{{Line: 3, Text: "vm100 -> host icmp ACCEPT",
 			Src: Endpoint{Kind: GuestEnd, Prefix: "vm", VMID: 100, NIC: -1}, Dst: Endpoint{Kind: Host, NIC: -1},
 			Proto: "icmp", ICMPType: 8, Want: Accept}},
@@ -148,6 +149,7 @@ vm100 -> host icmp ACCEPT
 	for _, bad := range []struct{ data, want string }{
 		{"requires: bridge-magic\n-- expect --\nvm100 -> host icmp ACCEPT\n", `requires: unknown kernel feature "bridge-magic" (known: bridge-conntrack, bridge-reject)`},
 		{"-- a.conf --\n", "no -- expect -- section"},
+		{"bridge-nf-call: on\n-- expect --\nvm100 -> host icmp ACCEPT\n", `bridge-nf-call: "on": want 0 or 1, comma-separated`},
 		{"-- expect --\n# nothing\n", "the expect section has no probes"},
 		{"-- ../x --\n-- expect --\nvm100 -> host icmp ACCEPT\n", `section "../x": tree paths are relative and stay inside the tree`},
 	} {
