@@ -5,10 +5,14 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
+	"strings"
 
+	"github.com/fwc-project/fwc/corosync"
 	"github.com/fwc-project/fwc/emit/iptables"
 	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/grammar"
@@ -26,6 +30,18 @@ type Options struct {
 	KeepGoing bool
 	// NoOptimize (-O0) skips the optimiser passes.
 	NoOptimize bool
+	// Resolve looks up host names in corosync.conf with this machine's
+	// resolver, as PVE does on the node (--resolve).
+	Resolve bool
+	// Target and KernelLog are for Compile: what to emit, and whether log
+	// rules go to the kernel log instead of nflog group 0.
+	Target    Target
+	KernelLog bool
+}
+
+// resolveHost is getaddrinfo, as PVE resolves corosync node names.
+func resolveHost(name string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(context.Background(), "ip", name)
 }
 
 // Load reads the tree at root and lowers the chosen node. err is for I/O
@@ -57,7 +73,16 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: files[2+i]})
 	}
 	c.VNets = files[2+len(t.Guests):]
-	rs, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
+	if t.Corosync != nil {
+		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
+		c.Corosync = conf
+		diags = append(diags, cd...)
+	}
+	lo := lower.Options{LocalNetwork: o.LocalNetwork}
+	if o.Resolve {
+		lo.Resolve = resolveHost
+	}
+	rs, ld := lower.Lower(c, lo)
 	if t.Node == "" && len(t.Nodes) > 0 {
 		// No node was chosen: its guests are missing, so "unused" says
 		// nothing.
@@ -108,50 +133,75 @@ func finish(ds ir.Diags, keepGoing bool) ir.Diags {
 // ErrDiagnostics reports that the input had errors, so nothing was emitted.
 var ErrDiagnostics = errors.New("configuration has errors")
 
-// CompileNFT loads the tree and emits the nft script. With errors in the
-// input it returns the diagnostics and ErrDiagnostics, and no script.
-func CompileNFT(root string, o Options, eo nft.Options) ([]byte, ir.Diags, error) {
+// DiagError is Compile's error for input with errors: it matches
+// ErrDiagnostics and its message lists every diagnostic, for callers (the
+// lab, the bench) that do not print them on their own.
+type DiagError struct{ Diags ir.Diags }
+
+func (e *DiagError) Error() string {
+	var msg strings.Builder
+	msg.WriteString(ErrDiagnostics.Error() + ":")
+	for _, d := range e.Diags {
+		msg.WriteString("\n" + d.String())
+	}
+	return msg.String()
+}
+
+// Is makes errors.Is(err, ErrDiagnostics) true.
+func (e *DiagError) Is(target error) bool { return target == ErrDiagnostics }
+
+// Target is what Compile emits.
+type Target int
+
+// Targets.
+const (
+	NFT      Target = iota // one nft -f script
+	IPTables               // the iptables-restore bundle
+)
+
+// Output is what one compile produced: the ruleset it was emitted from
+// and the target's text.
+type Output struct {
+	Ruleset  *ir.Ruleset
+	NFT      []byte          // Target NFT
+	IPTables iptables.Bundle // Target IPTables
+}
+
+// Compile is fwc's one compile entry point, for the CLI, the lab and the
+// bench: it loads the tree and emits o.Target. With errors in the input it
+// returns the diagnostics and a *DiagError, and no output; err is nil or
+// one of those only when the tree could be read.
+func Compile(root string, o Options) (*Output, ir.Diags, error) {
 	rs, diags, err := Load(root, o)
 	if err != nil {
 		return nil, nil, err
 	}
 	if diags.HasErrors() {
-		return nil, diags, ErrDiagnostics
+		return nil, diags, &DiagError{diags}
 	}
-	var buf bytes.Buffer
-	if err := nft.Emit(&buf, rs, eo); err != nil {
-		return nil, diags, fmt.Errorf("emitting nft: %w", err)
-	}
-	return buf.Bytes(), diags, nil
-}
-
-// CompileIPTables loads the tree and emits the iptables-restore bundle,
-// with the same error contract as CompileNFT.
-func CompileIPTables(root string, o Options, eo iptables.Options) (iptables.Bundle, ir.Diags, error) {
-	rs, diags, err := Load(root, o)
-	if err != nil {
-		return iptables.Bundle{}, nil, err
-	}
-	if diags.HasErrors() {
-		return iptables.Bundle{}, diags, ErrDiagnostics
-	}
-	b, err := iptables.Emit(rs, eo)
-	if err != nil {
-		return iptables.Bundle{}, diags, fmt.Errorf("emitting iptables: %w", err)
-	}
-	return b, diags, nil
-}
-
-// Compile is the lab's view of the compiler: the nft script for a node, or
-// an error that includes every diagnostic.
-func Compile(root, node string) ([]byte, error) {
-	out, diags, err := CompileNFT(root, Options{Node: node}, nft.Options{})
-	if errors.Is(err, ErrDiagnostics) {
-		var msg bytes.Buffer
-		for _, d := range diags {
-			fmt.Fprintln(&msg, d)
+	out := &Output{Ruleset: rs}
+	switch o.Target {
+	case IPTables:
+		if out.IPTables, err = iptables.Emit(rs, iptables.Options{KernelLog: o.KernelLog}); err != nil {
+			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
-		return nil, fmt.Errorf("%w:\n%s", err, msg.String())
+	default:
+		var buf bytes.Buffer
+		if err := nft.Emit(&buf, rs, nft.Options{KernelLog: o.KernelLog}); err != nil {
+			return nil, diags, fmt.Errorf("emitting nft: %w", err)
+		}
+		out.NFT = buf.Bytes()
 	}
-	return out, err
+	return out, diags, nil
+}
+
+// Script is the nft script Compile makes for one node, or an error that
+// lists every diagnostic: the lab's and the bench's view of the compiler.
+func Script(root string, o Options) ([]byte, error) {
+	o.Target = NFT
+	out, _, err := Compile(root, o)
+	if err != nil {
+		return nil, err
+	}
+	return out.NFT, nil
 }
