@@ -4,7 +4,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -186,11 +185,7 @@ func Compile(root string, o Options) (*Output, ir.Diags, error) {
 			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
 	default:
-		var buf bytes.Buffer
-		if err := nft.Emit(&buf, rs, nft.Options{KernelLog: o.KernelLog}); err != nil {
-			return nil, diags, fmt.Errorf("emitting nft: %w", err)
-		}
-		out.NFT = buf.Bytes()
+		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog})
 	}
 	return out, diags, nil
 }
