@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/plan"
 )
 
 // Options are the emitter's settings.
@@ -49,8 +50,10 @@ func render(rs *ir.Ruleset, o Options, inet, bridge bool) []byte {
 	if !rs.Enabled {
 		return b.Bytes()
 	}
-	if inet && rs.Host.Enabled {
-		e.hostTable().write(&b)
+	for _, t := range plan.Build(rs).Tables {
+		if inet && t.Family == plan.Inet {
+			writeTable(&b, t, o)
+		}
 	}
 	if bridge && e.hasGuests() {
 		e.guestTable().write(&b)
