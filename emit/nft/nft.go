@@ -21,8 +21,13 @@ type Options struct {
 // Emit writes rs as an nft script. It reports only write errors: the
 // ruleset has been validated by lower, and impossible values panic.
 func Emit(w io.Writer, rs *ir.Ruleset, o Options) error {
-	_, err := w.Write(render(plan.Build(rs), o, true, true))
+	_, err := w.Write(Script(rs, o))
 	return err
+}
+
+// Script returns rs as an nft script, as Emit writes it.
+func Script(rs *ir.Ruleset, o Options) []byte {
+	return render(plan.Build(rs), o, true, true)
 }
 
 // render prints the script of p; inet and bridge choose which table

@@ -22,42 +22,53 @@ type printer struct {
 	chain string // the chain being printed, for log prefixes
 }
 
-// writeTable prints one table with its declarations and chains.
+// writeTable prints one table with its declarations and chains. It
+// spells every line first and grows b once to the table's size: a large
+// cluster's table is tens of megabytes, and growing by doubling copied it
+// again and again.
 func writeTable(b *bytes.Buffer, t *plan.Table, o Options) {
 	p := &printer{o: o, t: t}
-	fmt.Fprintf(b, "\ntable %s %s {\n", t.Family, ident(t.Name))
-	decls := 0
+	var lines []string // each with its indentation, without the newline
+	add := func(s string) { lines = append(lines, s) }
+	add("\ntable " + t.Family.String() + " " + ident(t.Name) + " {")
 	for _, s := range t.Sets {
-		fmt.Fprintf(b, "\t%s\n", p.set(s))
-		decls++
+		add("\t" + p.set(s))
 	}
 	for _, m := range t.Maps {
-		fmt.Fprintf(b, "\t%s\n", p.vmap(m))
-		decls++
+		add("\t" + p.vmap(m))
 	}
 	for _, h := range t.Helpers {
 		l3 := "inet"
 		if h.V4Only {
 			l3 = "ip"
 		}
-		fmt.Fprintf(b, "\tct helper %s { type %q protocol %s; l3proto %s; }\n", ident(h.Name), h.Type, protoName(h.Proto), l3)
-		decls++
+		add(fmt.Sprintf("\tct helper %s { type %q protocol %s; l3proto %s; }", ident(h.Name), h.Type, protoName(h.Proto), l3))
 	}
+	decls := len(lines) > 1
 	for i, c := range t.Chains {
-		if i > 0 || decls > 0 {
-			b.WriteByte('\n')
+		if i > 0 || decls {
+			add("")
 		}
 		p.chain = c.Name
-		fmt.Fprintf(b, "\tchain %s {\n", ident(c.Name))
+		add("\tchain " + ident(c.Name) + " {")
 		if c.Hook != nil {
-			fmt.Fprintf(b, "\t\ttype filter hook %s priority %s; policy accept;\n", c.Hook.Name, p.priority(c.Hook.Priority))
+			add("\t\ttype filter hook " + c.Hook.Name + " priority " + p.priority(c.Hook.Priority) + "; policy accept;")
 		}
 		for _, r := range c.Rules {
-			fmt.Fprintf(b, "\t\t%s\n", p.rule(r))
+			add("\t\t" + p.rule(r))
 		}
-		b.WriteString("\t}\n")
+		add("\t}")
 	}
-	b.WriteString("}\n")
+	add("}")
+	size := 0
+	for _, l := range lines {
+		size += len(l) + 1
+	}
+	b.Grow(size)
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
 }
 
 // priority spells a base chain priority: nft's name where the family has
