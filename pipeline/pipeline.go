@@ -4,7 +4,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -60,14 +59,19 @@ func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
 func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	var diags ir.Diags
 	c := lower.Config{Node: t.Node}
-	c.Cluster = parse(t.Cluster, &diags)
-	c.Host = parse(t.Host, &diags)
+	// One parse of every file on all cores; sources[i] is nil for a
+	// missing file.
+	sources := []*tree.Source{t.Cluster, t.Host}
 	for _, g := range t.Guests {
-		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: parse(g.FW, &diags)})
+		sources = append(sources, g.FW)
 	}
-	for _, v := range t.VNets {
-		c.VNets = append(c.VNets, parse(v, &diags))
+	sources = append(sources, t.VNets...)
+	files := parse(sources, &diags)
+	c.Cluster, c.Host = files[0], files[1]
+	for i, g := range t.Guests {
+		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: files[2+i]})
 	}
+	c.VNets = files[2+len(t.Guests):]
 	if t.Corosync != nil {
 		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
 		c.Corosync = conf
@@ -90,13 +94,24 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	return rs, diags
 }
 
-func parse(s *tree.Source, d *ir.Diags) *grammar.File {
-	if s == nil {
-		return nil
+// parse parses the sources that exist; the result has nil for the others.
+func parse(sources []*tree.Source, d *ir.Diags) []*grammar.File {
+	var in []grammar.Input
+	for _, s := range sources {
+		if s != nil {
+			in = append(in, grammar.Input{Name: s.Path, Kind: s.Kind, Data: s.Data})
+		}
 	}
-	f, pd := grammar.Parse(s.Path, s.Kind, s.Data)
-	*d = append(*d, pd...)
-	return f
+	parsed, diags := grammar.ParseAll(in)
+	files := make([]*grammar.File, len(sources))
+	for i, s := range sources {
+		if s != nil {
+			files[i], parsed = parsed[0], parsed[1:]
+			*d = append(*d, diags[0]...)
+			diags = diags[1:]
+		}
+	}
+	return files
 }
 
 // finish sorts diagnostics and, with keep-going, turns errors into
@@ -170,11 +185,7 @@ func Compile(root string, o Options) (*Output, ir.Diags, error) {
 			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
 	default:
-		var buf bytes.Buffer
-		if err := nft.Emit(&buf, rs, nft.Options{KernelLog: o.KernelLog}); err != nil {
-			return nil, diags, fmt.Errorf("emitting nft: %w", err)
-		}
-		out.NFT = buf.Bytes()
+		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog})
 	}
 	return out, diags, nil
 }
