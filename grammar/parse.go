@@ -112,7 +112,7 @@ func (p *fileParser) header() {
 		p.group = &Group{Pos: h.Pos, Name: h.Name.Text, NamePos: h.Name.Pos, Comment: comment(h.Comment)}
 	}
 	if !p.allowed(p.sect) {
-		p.diags.Errorf(h.Pos, "section-not-allowed", "%s section not allowed in a %s file", sectionNames[p.sect], p.f.Kind)
+		p.diags.Add(h.Pos, ir.CodeSectionNotAllowed, "%s section not allowed in a %s file", sectionNames[p.sect], p.f.Kind)
 		p.sect = skipped
 		return
 	}
@@ -146,7 +146,7 @@ func (p *fileParser) data() {
 	switch p.sect {
 	case noSection:
 		if !p.outside {
-			p.diags.Errorf(pos(p.lex.Peek().Pos), "data-outside-section", "data before the first section header")
+			p.diags.Add(pos(p.lex.Peek().Pos), ir.CodeDataOutsideSection, "data before the first section header")
 			p.outside = true
 		}
 		p.skipLine()
@@ -183,7 +183,7 @@ func parseLine[L any, P line[L]](p *fileParser, lp *participle.Parser[L]) (*L, b
 	if err != nil {
 		var uerr *participle.UnexpectedTokenError
 		if errors.As(err, &uerr) && l != nil {
-			p.diags.Errorf(pos(uerr.Unexpected.Pos), "syntax", "%s", P(l).syntaxError(&uerr.Unexpected))
+			p.diags.Add(pos(uerr.Unexpected.Pos), ir.CodeSyntax, "%s", P(l).syntaxError(&uerr.Unexpected))
 		} else {
 			p.syntax(err)
 		}
@@ -205,10 +205,10 @@ type line[L any] interface {
 func (p *fileParser) syntax(err error) {
 	var perr participle.Error
 	if errors.As(err, &perr) {
-		p.diags.Errorf(pos(perr.Position()), "syntax", "%s", perr.Message())
+		p.diags.Add(pos(perr.Position()), ir.CodeSyntax, "%s", perr.Message())
 		return
 	}
-	p.diags.Errorf(ir.Pos{Filename: p.f.Name}, "syntax", "%s", err)
+	p.diags.Add(ir.Pos{Filename: p.f.Name}, ir.CodeSyntax, "%s", err)
 }
 
 // unexpected words a syntax error: what was found, in what, and what the

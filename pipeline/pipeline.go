@@ -56,7 +56,7 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	if t.Node == "" && len(t.Nodes) > 0 {
 		// No node was chosen: its guests are missing, so "unused" says
 		// nothing.
-		ld = dropCodes(ld, "unused-alias", "unused-ipset", "unused-group")
+		ld = dropCodes(ld, ir.CodeUnusedAlias, ir.CodeUnusedIpset, ir.CodeUnusedGroup)
 	}
 	diags = append(diags, ld...)
 	if !o.NoOptimize {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 
 	"github.com/alecthomas/kong"
 
@@ -40,6 +41,7 @@ func (c commonFlags) options() (pipeline.Options, error) {
 
 // env is what commands write to.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
@@ -57,7 +59,12 @@ const (
 )
 
 // Main runs fwc with args and returns the exit status.
-func Main(args []string, stdout, stderr io.Writer) (status int) {
+func Main(args []string, stdout, stderr io.Writer) int {
+	return mainIO(args, os.Stdin, stdout, stderr)
+}
+
+// mainIO is Main with its standard input given (lint --stdin-filename).
+func mainIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	var c cli
 	exited := false
 	parser, err := kong.New(&c, kong.Name("fwc"),
@@ -81,7 +88,7 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 		fmt.Fprintln(stderr, "fwc:", err)
 		return exitUsage
 	}
-	err = ctx.Run(&env{stdout: stdout, stderr: stderr})
+	err = ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr})
 	var ee exitError
 	switch {
 	case err == nil:
