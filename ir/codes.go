@@ -7,12 +7,18 @@ type Code string
 
 // The codes fwc reports, grouped by stage like Checks.
 const (
-	CodeSyntax              Code = "syntax"
-	CodeSectionNotAllowed   Code = "section-not-allowed"
-	CodeDataOutsideSection  Code = "data-outside-section"
-	CodeNode                Code = "node"
-	CodeGuestConfig         Code = "guest-config"
-	CodeNicIndex            Code = "nic-index"
+	CodeSyntax             Code = "syntax"
+	CodeSectionNotAllowed  Code = "section-not-allowed"
+	CodeDataOutsideSection Code = "data-outside-section"
+	CodeNode               Code = "node"
+	CodeGuestConfig        Code = "guest-config"
+	CodeNicIndex           Code = "nic-index"
+	// corosync.conf
+	CodeCorosyncSyntax      Code = "corosync-syntax"
+	CodeCorosyncConfig      Code = "corosync-config"
+	CodeCorosyncName        Code = "corosync-name"
+	CodeCorosyncNode        Code = "corosync-node"
+	CodeCorosyncFamily      Code = "corosync-family"
 	CodeFileKind            Code = "file-kind"
 	CodeUnknownOption       Code = "unknown-option"
 	CodeDuplicateOption     Code = "duplicate-option"
@@ -78,6 +84,12 @@ var Checks = []Check{
 	{CodeGuestConfig, Error, "a bad netN line in a guest config (MAC, ip=, duplicate key), or a VM and a container with one VMID"},
 	{CodeNicIndex, Warning, "a netN key above net31 in a guest config"},
 	{CodeFileKind, Error, "a single file whose kind cannot be told from its name"},
+	// corosync.conf
+	{CodeCorosyncSyntax, Error, "a corosync.conf line that is not `key: value`, `name {` or `}`, or an unbalanced brace"},
+	{CodeCorosyncConfig, Error, "a corosync.conf value fwc cannot use (transport, ip_version, link number, address, duplicate node)"},
+	{CodeCorosyncName, Error, "a corosync.conf node address that is a host name and was not resolved (--resolve)"},
+	{CodeCorosyncNode, Warning, "the compiled node is not in corosync.conf's nodelist, so no corosync traffic is allowed for it"},
+	{CodeCorosyncFamily, Warning, "a peer's link address of another family than this node's on that link (the link is not opened between them)"},
 	{CodeUnknownOption, Warning, "an option key the file kind does not know"},
 	{CodeDuplicateOption, Warning, "an option set twice; the last value wins"},
 	{CodeInvalidOptionValue, Error, "an option value of the wrong type or out of range"},

@@ -26,7 +26,12 @@ var (
 
 // labCompiler compiles scenario trees: the hand-written ruleset.nft
 // section when a scenario has one, else fwc.
-var labCompiler = FileCompiler(pipeline.Compile)
+var labCompiler = FileCompiler(fwcCompile)
+
+// fwcCompile is fwc's nft script for a node of a scenario's tree.
+func fwcCompile(root, node string) ([]byte, error) {
+	return pipeline.Script(root, pipeline.Options{Node: node})
+}
 
 // tally counts scenario outcomes for the closing line.
 var tally struct {

@@ -106,7 +106,7 @@ func lintAlone(path string, data []byte, kind *grammar.Kind, o LintOptions) ir.D
 	case grammar.VNet:
 		c.VNets = []*grammar.File{f}
 	}
-	_, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
+	_, ld := lower.Lower(c, o.lowerOptions())
 	if k != grammar.Cluster {
 		ld = dropCodes(ld, ir.CodeUnknownAlias, ir.CodeUnknownIpset, ir.CodeUnknownGroup, ir.CodeNoLocalNetwork)
 	}

@@ -144,18 +144,11 @@ func (w *Workspace) parse(s *tree.Source, d *ir.Diags) *grammar.File {
 	return p.f
 }
 
-// lower lowers part of a node's tree: the cluster and host files, the
-// given guests and VNets.
+// lower lowers part of a node's tree: the cluster, host and corosync
+// files, the given guests and VNets.
 func (w *Workspace) lower(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source) ir.Diags {
 	var diags ir.Diags
-	c := lower.Config{Node: t.Node, Cluster: w.parse(t.Cluster, &diags), Host: w.parse(t.Host, &diags)}
-	for _, g := range guests {
-		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: w.parse(g.FW, &diags)})
-	}
-	for _, v := range vnets {
-		c.VNets = append(c.VNets, w.parse(v, &diags))
-	}
-	_, ld := lower.Lower(c, lower.Options{LocalNetwork: w.o.LocalNetwork})
+	_, ld := lower.Lower(config(t, guests, vnets, w.parse, &diags), w.o.lowerOptions())
 	return append(diags, ld...)
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/fwc-project/fwc/bench"
-	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/gen"
 	"github.com/fwc-project/fwc/pipeline"
 	"github.com/fwc-project/fwc/tree"
@@ -42,7 +41,7 @@ func (c config) compile(g int, noOpt bool) (compiled, error) {
 	spent := time.Duration(0)
 	for i := 0; i < c.runs && (i == 0 || spent < compileBudget); i++ {
 		start := time.Now()
-		out, _, err := pipeline.CompileNFT(dir, pipeline.Options{Node: gen.Node, NoOptimize: noOpt}, nft.Options{})
+		out, err := pipeline.Script(dir, pipeline.Options{Node: gen.Node, NoOptimize: noOpt})
 		d := time.Since(start)
 		if err != nil {
 			return compiled{}, fmt.Errorf("compiling %d guests: %w", g, err)
