@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -225,4 +226,9 @@ func (s optionSet) rateLimit() ir.RateLimit {
 		}
 	}
 	return rl
+}
+
+// OptionKeys are the option keys a file kind knows (for completion).
+func OptionKeys(k grammar.Kind) []string {
+	return slices.Clone([][]string{clusterOptions, hostOptions, guestOptions, vnetOptions}[k])
 }

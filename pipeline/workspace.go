@@ -67,8 +67,10 @@ func (w *Workspace) SetOverlay(path string, data []byte) {
 	} else {
 		w.overlay[path] = data
 	}
-	if strings.HasSuffix(path, ".conf") {
-		w.Reload() // guest configs are parsed while the tree is read
+	if _, err := os.Stat(path); err != nil || strings.HasSuffix(path, ".conf") {
+		// Guest configs are parsed while the tree is read, and a file
+		// that is not on disk yet is only found then.
+		w.Reload()
 	}
 }
 
@@ -129,10 +131,13 @@ func (w *Workspace) applyOverlay(t *tree.Tree, diags *ir.Diags) {
 	}
 }
 
-// parse parses a source once per content.
+// parse parses a source, or its overlay, once per content.
 func (w *Workspace) parse(s *tree.Source, d *ir.Diags) *grammar.File {
 	if s == nil {
 		return nil
+	}
+	if data, ok := w.overlay[s.Path]; ok {
+		s = &tree.Source{Path: s.Path, Kind: s.Kind, Data: data}
 	}
 	p, ok := w.parsed[s.Path]
 	if !ok || !bytes.Equal(p.data, s.Data) {
@@ -357,4 +362,45 @@ func finishLint(ds ir.Diags, text func(string) []byte, o LintOptions, files ...s
 	out.FillEnds(text)
 	out.Sort()
 	return out
+}
+
+// Parsed returns the parse of a file of the tree as it reads now (its
+// overlay or its bytes on disk); nil when it cannot be read.
+func (w *Workspace) Parsed(path string) *grammar.File {
+	path = filepath.Clean(path)
+	pl, ok := Locate(path)
+	if !ok || pl.Conf {
+		return nil
+	}
+	data := w.Text(path)
+	if data == nil {
+		return nil
+	}
+	var d ir.Diags
+	return w.parse(&tree.Source{Path: path, Kind: pl.Kind, Data: data}, &d)
+}
+
+// Files lists the tree's .fw files of every node, cluster.fw first.
+func (w *Workspace) Files() ([]string, error) {
+	first, err := w.node(w.o.Node)
+	if err != nil {
+		return nil, err
+	}
+	nodes := []string{first.t.Node}
+	if w.o.Node == "" && len(first.t.Nodes) > 1 {
+		nodes = first.t.Nodes
+	}
+	var out []string
+	for _, n := range nodes {
+		nt, err := w.node(n)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range sourcePaths(nt.t) {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
 }
