@@ -4,7 +4,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -75,15 +74,21 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 
 // config builds lower's input from a tree: its cluster, host and
 // corosync files, and the given guests and VNets (all of the tree's, or
-// the few a lint of one file needs); parse parses a .fw source.
-func config(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source, parse func(*tree.Source, *ir.Diags) *grammar.File, d *ir.Diags) lower.Config {
-	c := lower.Config{Node: t.Node, Cluster: parse(t.Cluster, d), Host: parse(t.Host, d)}
+// the few a lint of one file needs). parse parses the sources in one go
+// (on all cores); sources[i] is nil for a missing file.
+func config(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source, parse func([]*tree.Source, *ir.Diags) []*grammar.File, d *ir.Diags) lower.Config {
+	c := lower.Config{Node: t.Node}
+	sources := []*tree.Source{t.Cluster, t.Host}
 	for _, g := range guests {
-		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: parse(g.FW, d)})
+		sources = append(sources, g.FW)
 	}
-	for _, v := range vnets {
-		c.VNets = append(c.VNets, parse(v, d))
+	sources = append(sources, vnets...)
+	files := parse(sources, d)
+	c.Cluster, c.Host = files[0], files[1]
+	for i, g := range guests {
+		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: files[2+i]})
 	}
+	c.VNets = files[2+len(guests):]
 	if t.Corosync != nil {
 		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
 		c.Corosync = conf
@@ -101,13 +106,24 @@ func (o Options) lowerOptions() lower.Options {
 	return lo
 }
 
-func parse(s *tree.Source, d *ir.Diags) *grammar.File {
-	if s == nil {
-		return nil
+// parse parses the sources that exist; the result has nil for the others.
+func parse(sources []*tree.Source, d *ir.Diags) []*grammar.File {
+	var in []grammar.Input
+	for _, s := range sources {
+		if s != nil {
+			in = append(in, grammar.Input{Name: s.Path, Kind: s.Kind, Data: s.Data})
+		}
 	}
-	f, pd := grammar.Parse(s.Path, s.Kind, s.Data)
-	*d = append(*d, pd...)
-	return f
+	parsed, diags := grammar.ParseAll(in)
+	files := make([]*grammar.File, len(sources))
+	for i, s := range sources {
+		if s != nil {
+			files[i], parsed = parsed[0], parsed[1:]
+			*d = append(*d, diags[0]...)
+			diags = diags[1:]
+		}
+	}
+	return files
 }
 
 // finish sorts diagnostics and, with keep-going, turns errors into
@@ -181,11 +197,7 @@ func Compile(root string, o Options) (*Output, ir.Diags, error) {
 			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
 	default:
-		var buf bytes.Buffer
-		if err := nft.Emit(&buf, rs, nft.Options{KernelLog: o.KernelLog}); err != nil {
-			return nil, diags, fmt.Errorf("emitting nft: %w", err)
-		}
-		out.NFT = buf.Bytes()
+		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog})
 	}
 	return out, diags, nil
 }

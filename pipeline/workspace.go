@@ -131,29 +131,58 @@ func (w *Workspace) applyOverlay(t *tree.Tree, diags *ir.Diags) {
 	}
 }
 
-// parse parses a source, or its overlay, once per content.
-func (w *Workspace) parse(s *tree.Source, d *ir.Diags) *grammar.File {
-	if s == nil {
-		return nil
+// parseAll parses sources, or their overlays, once per content: what
+// changed since the last call is parsed (on all cores), the rest comes
+// from the cache. The result has nil for nil sources.
+func (w *Workspace) parseAll(sources []*tree.Source, d *ir.Diags) []*grammar.File {
+	var stale []*tree.Source
+	for i, s := range sources {
+		if s == nil {
+			continue
+		}
+		if data, ok := w.overlay[s.Path]; ok {
+			s = &tree.Source{Path: s.Path, Kind: s.Kind, Data: data}
+			sources[i] = s
+		}
+		if p, ok := w.parsed[s.Path]; !ok || !bytes.Equal(p.data, s.Data) {
+			stale = append(stale, s)
+		}
 	}
-	if data, ok := w.overlay[s.Path]; ok {
-		s = &tree.Source{Path: s.Path, Kind: s.Kind, Data: data}
+	if len(stale) > 0 {
+		for i, f := range parseEach(stale) {
+			w.parsed[stale[i].Path] = &parsedFile{data: stale[i].Data, f: f.f, diags: f.diags}
+		}
 	}
-	p, ok := w.parsed[s.Path]
-	if !ok || !bytes.Equal(p.data, s.Data) {
-		f, pd := grammar.Parse(s.Path, s.Kind, s.Data)
-		p = &parsedFile{data: s.Data, f: f, diags: pd}
-		w.parsed[s.Path] = p
+	files := make([]*grammar.File, len(sources))
+	for i, s := range sources {
+		if s != nil {
+			p := w.parsed[s.Path]
+			files[i] = p.f
+			*d = append(*d, p.diags...)
+		}
 	}
-	*d = append(*d, p.diags...)
-	return p.f
+	return files
+}
+
+// parseEach parses sources on all cores, keeping each file's diagnostics.
+func parseEach(sources []*tree.Source) []parsedFile {
+	in := make([]grammar.Input, len(sources))
+	for i, s := range sources {
+		in[i] = grammar.Input{Name: s.Path, Kind: s.Kind, Data: s.Data}
+	}
+	files, diags := grammar.ParseAll(in)
+	out := make([]parsedFile, len(sources))
+	for i := range sources {
+		out[i] = parsedFile{f: files[i], diags: diags[i]}
+	}
+	return out
 }
 
 // lower lowers part of a node's tree: the cluster, host and corosync
 // files, the given guests and VNets.
 func (w *Workspace) lower(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source) ir.Diags {
 	var diags ir.Diags
-	_, ld := lower.Lower(config(t, guests, vnets, w.parse, &diags), w.o.lowerOptions())
+	_, ld := lower.Lower(config(t, guests, vnets, w.parseAll, &diags), w.o.lowerOptions())
 	return append(diags, ld...)
 }
 
@@ -377,7 +406,7 @@ func (w *Workspace) Parsed(path string) *grammar.File {
 		return nil
 	}
 	var d ir.Diags
-	return w.parse(&tree.Source{Path: path, Kind: pl.Kind, Data: data}, &d)
+	return w.parseAll([]*tree.Source{{Path: path, Kind: pl.Kind, Data: data}}, &d)[0]
 }
 
 // Files lists the tree's .fw files of every node, cluster.fw first.
