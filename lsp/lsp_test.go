@@ -154,6 +154,12 @@ func TestSession(t *testing.T) {
 		t.Errorf("hover on SSH(ACCEPT): %+v", hover.Contents)
 	}
 
+	c.call("textDocument/hover", protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: docURI}, Position: protocol.Position{Line: 1, Character: 2}}}, &hover)
+	if !strings.Contains(markdown(hover), "Guest firewall on (default 0") {
+		t.Errorf("hover on enable: %+v", hover.Contents)
+	}
+
 	var defs []protocol.Location
 	c.call("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
 		TextDocument: protocol.TextDocumentIdentifier{URI: docURI}, Position: protocol.Position{Line: 3, Character: 8}}}, &defs)
