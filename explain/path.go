@@ -166,7 +166,7 @@ func (e *ev) hook(h hook) ir.Verdict {
 	res := eval.Hook(e.plan, h.family, h.name, in)
 	e.p.mark = res.Packet.Mark
 	e.record(res)
-	if len(res.Meters) > 0 && !res.Decided() {
+	if len(res.Meters) > 0 {
 		e.rateLimited = true
 		for _, m := range res.Meters {
 			e.note("%s: above its rate a source is dropped by `%s` (%s); this answer is for one below it", m.Chain.Name, e.text(m), m.Rule.Origin.Item)
