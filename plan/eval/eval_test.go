@@ -17,6 +17,7 @@ func TestEveryPlanType(t *testing.T) {
 		Sets: []*plan.Set{
 			{Name: "v4-s", Type: []plan.DataType{plan.TypeIPv4Addr}, Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
 			{Name: "s", Type: []plan.DataType{plan.TypeIfName, plan.TypeEtherAddr}, Tuples: [][]string{{"eth0", "02:00:00:00:00:01"}}},
+			{Name: "ports-1", Type: []plan.DataType{plan.TypeService}, Ports: []ir.PortRange{{Lo: 22, Hi: 22}}},
 		},
 		Maps:   []*plan.Map{{Name: "m", Type: []plan.DataType{plan.TypeIfName}, Elems: []plan.MapElem{{Key: []string{"eth0"}, Goto: "c"}}}},
 		Chains: []*plan.Chain{{Name: "c"}},
@@ -48,10 +49,11 @@ func TestEveryPlanType(t *testing.T) {
 // TestChainSemantics checks jump, goto, return, verdict maps, marks and
 // meters on a small hand-made table.
 func TestChainSemantics(t *testing.T) {
-	tcp22 := []plan.Cond{plan.Port{Proto: protoTCP, Side: plan.Dst, Ranges: []ir.PortRange{{Lo: 22, Hi: 22}}}}
+	tcp22 := []plan.Cond{plan.PortInSet{Proto: protoTCP, Side: plan.Dst, Set: "ssh"}}
 	meter := plan.SourceRate{Set: "m", Bits: 32, Rate: 1}
 	tab := &plan.Table{
 		Family: plan.Inet, Name: "fwc",
+		Sets: []*plan.Set{{Name: "ssh", Type: []plan.DataType{plan.TypeService}, Ports: []ir.PortRange{{Lo: 20, Hi: 22}}}},
 		Maps: []*plan.Map{{Name: "by-if", Type: []plan.DataType{plan.TypeIfName}, Elems: []plan.MapElem{{Key: []string{"eth1"}, Goto: "gone"}}}},
 		Chains: []*plan.Chain{
 			{Name: "in", Hook: &plan.Hook{Name: "input"}, Rules: []*plan.Rule{

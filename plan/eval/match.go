@@ -56,14 +56,9 @@ func holds(t *plan.Table, c plan.Cond, p *Packet) bool {
 	case plan.L4:
 		return isAnyIP(p) && slices.Contains(c.Protos, p.L4)
 	case plan.Port:
-		if !hasPorts(p) || c.Proto != 0 && c.Proto != p.L4 {
-			return false
-		}
-		port := p.SPort
-		if c.Side == plan.Dst {
-			port = p.DPort
-		}
-		return inPorts(c.Ranges, port)
+		return portHolds(p, c.Proto) && inPorts(c.Ranges, side(c.Side, p.SPort, p.DPort))
+	case plan.PortInSet:
+		return portHolds(p, c.Proto) && inPorts(set(t, c.Set).Ports, side(c.Side, p.SPort, p.DPort))
 	case plan.ICMP:
 		if !isICMP(p, c.V6) {
 			return false
@@ -144,6 +139,12 @@ func isICMP(p *Packet, v6 bool) bool {
 		return p.Proto == plan.IPv6 && p.L4 == protoICMPv6
 	}
 	return p.Proto == plan.IPv4 && p.L4 == protoICMP
+}
+
+// portHolds reports whether p has ports, of the protocol proto unless it
+// is 0 (nft's th: whichever the rule's L4 condition selects).
+func portHolds(p *Packet, proto uint8) bool {
+	return hasPorts(p) && (proto == 0 || proto == p.L4)
 }
 
 // hasPorts reports whether p is IP with a transport protocol that has
