@@ -17,13 +17,16 @@ var Checks = []Check{
 	{"section-not-allowed", ir.Error, "a section the file kind cannot have, e.g. [group] in host.fw"},
 	{"data-outside-section", ir.Error, "a line before the first section header"},
 	// tree
-	{"node", ir.Error, "the node to compile is missing or ambiguous"},
+	{"not-a-tree", ir.Error, "a folder without firewall/cluster.fw: nothing says what the admin wants (exit 1, nothing written)"},
+	{"node", ir.Error, "the node to check is not in the tree or cannot be chosen (a usage error, exit 80)"},
+	{"io", ir.Error, "a path that cannot be read (exit 2)"},
 	{"guest-config", ir.Error, "a bad netN line in a guest config (MAC, ip=, duplicate key)"},
 	{"file-kind", ir.Error, "a single file whose kind cannot be told from its name"},
 	// options
 	{"unknown-option", ir.Warning, "an option key the file kind does not know"},
 	{"duplicate-option", ir.Warning, "an option set twice; the last value wins"},
 	{"invalid-option-value", ir.Error, "an option value of the wrong type or out of range"},
+	{"firewall-disabled", ir.Note, "the cluster or host firewall is off: the ruleset filters nothing (cluster) or not the node's own traffic (host)"},
 	{"enable-timestamp", ir.Warning, "cluster enable holds a timestamp (PVE's temporary enable), compiled as disabled"},
 	{"no-local-network", ir.Warning, "local_network is unknown, so the management and corosync allowances are limited or open"},
 	{"unsupported", ir.Warning, "a PVE feature fwc does not implement (ips, +sdn/ sets)"},

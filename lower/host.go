@@ -61,6 +61,9 @@ func (l *lowerer) lowerHost(c Config, copts optionSet, o Options) ir.Host {
 		h.Blacklist = s.name
 	}
 	l.ensureManagement(h.LocalNetwork)
+	if !h.Enabled && c.Host != nil {
+		l.noteDisabled(optionPos(c.Host, hopts, "enable"), "the host firewall is disabled (host.fw enable: 0): the ruleset does not filter the node's own traffic")
+	}
 	h.Enabled = h.Enabled && c.Cluster != nil
 	return h
 }
@@ -76,10 +79,7 @@ func (l *lowerer) localNetwork(c Config, o Options) []netip.Prefix {
 		return o.LocalNetwork
 	}
 	if c.Cluster != nil {
-		pos := ir.Pos{Filename: c.Cluster.Name}
-		if len(c.Cluster.Options) > 0 {
-			pos = c.Cluster.Options[0].Pos
-		}
+		pos := optionPos(c.Cluster, optionSet{}, "")
 		l.d.Warnf(pos, "no-local-network", "local_network is unknown (no [ALIASES] local_network and no --local-network): the management and corosync allowances are limited to the management IP set and open to any source respectively")
 	}
 	return nil

@@ -17,17 +17,20 @@ import (
 // cluster object counts only when no node uses it.
 func LintTree(root string, o Options) (ir.Diags, error) {
 	o.NoOptimize = true // lint needs the diagnostics, not a ruleset
-	t, diags, err := tree.Read(root, o.Node)
+	nodes, err := tree.Nodes(root)
 	if err != nil {
 		return nil, err
 	}
-	if o.Node != "" || len(t.Nodes) <= 1 {
+	if o.Node != "" || len(nodes) <= 1 {
+		t, diags, err := tree.Read(root, o.Node)
+		if err != nil {
+			return nil, err
+		}
 		_, ld := lowerTree(t, o)
 		return finish(append(diags, ld...), o.KeepGoing), nil
 	}
-	diags = dropCode(diags, "node")
 	var runs []ir.Diags
-	for _, n := range t.Nodes {
+	for _, n := range nodes {
 		nt, nd, err := tree.Read(root, n)
 		if err != nil {
 			return nil, err
@@ -35,7 +38,7 @@ func LintTree(root string, o Options) (ir.Diags, error) {
 		_, ld := lowerTree(nt, o)
 		runs = append(runs, append(nd, ld...))
 	}
-	return finish(append(diags, mergeRuns(runs)...), o.KeepGoing), nil
+	return finish(mergeRuns(runs), o.KeepGoing), nil
 }
 
 // mergeRuns unions the diagnostics of several node runs, keeping unused-*

@@ -58,11 +58,6 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 		c.VNets = append(c.VNets, parse(v, &diags))
 	}
 	rs, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
-	if t.Node == "" && len(t.Nodes) > 0 {
-		// No node was chosen: its guests are missing, so "unused" says
-		// nothing.
-		ld = dropCodes(ld, "unused-alias", "unused-ipset", "unused-group")
-	}
 	diags = append(diags, ld...)
 	if !o.NoOptimize {
 		lower.Optimize(rs)

@@ -39,7 +39,7 @@ func (c *compileCmd) Run(e *env) error {
 		return exitError{exitFindings}
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("nothing written: %w", err)
 	}
 	switch {
 	case o.Target == pipeline.IPTables:

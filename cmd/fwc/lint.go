@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -9,6 +10,7 @@ import (
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/lower"
 	"github.com/fwc-project/fwc/pipeline"
+	"github.com/fwc-project/fwc/tree"
 )
 
 type lintCmd struct {
@@ -24,18 +26,22 @@ func (c *lintCmd) Run(e *env) error {
 		return listChecks(e)
 	}
 	if len(c.Paths) == 0 {
-		return fmt.Errorf("lint: give at least one tree or .fw file")
+		return usagef("lint: give at least one tree or .fw file")
 	}
 	o, err := c.options()
 	if err != nil {
 		return err
 	}
 	var all ir.Diags
+	status := exitOK
 	for _, p := range c.Paths {
 		ds, err := c.lintPath(p, o)
 		if err != nil {
-			fmt.Fprintln(e.stderr, "fwc:", err)
-			return exitError{exitFailure}
+			// A path that cannot be checked is reported like a finding, so
+			// that --format json stays one document, and the rest is
+			// still checked; the exit status says what kind it was.
+			all = append(all, failure(p, err))
+			status = max(status, exitCode(err))
 		}
 		all = append(all, ds...)
 	}
@@ -48,9 +54,24 @@ func (c *lintCmd) Run(e *env) error {
 		writeText(e.stdout, all)
 	}
 	if all.HasErrors() {
-		return exitError{exitFindings}
+		status = max(status, exitFindings)
+	}
+	if status != exitOK {
+		return exitError{status}
 	}
 	return nil
+}
+
+// failure is the diagnostic for a path lint could not check.
+func failure(path string, err error) ir.Diagnostic {
+	code := "io"
+	switch {
+	case errors.Is(err, tree.ErrNotTree):
+		code = "not-a-tree"
+	case errors.Is(err, tree.ErrNode):
+		code = "node"
+	}
+	return ir.Diagnostic{Pos: ir.Pos{Filename: path}, Severity: ir.Error, Code: code, Message: err.Error()}
 }
 
 func (c *lintCmd) lintPath(p string, o pipeline.Options) (ir.Diags, error) {

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCompileNotATree: a folder that is not a configuration tree (an empty
+// one, /etc/pve with the cluster filesystem unmounted, the firewall/
+// subfolder) is an error that says what was expected, and nothing is
+// written: compiling it used to print a script that deletes fwc's tables.
+func TestCompileNotATree(t *testing.T) {
+	empty := t.TempDir()
+	sub := filepath.Join(writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster}), "firewall")
+	nodesOnly := writeTree(t, map[string]string{"nodes/pve1/host.fw": "[OPTIONS]\nenable: 1\n"})
+	for _, tc := range []struct{ name, dir, hint string }{
+		{"empty", empty, "empty"},
+		{"firewall subfolder", sub, "give its parent"},
+		{"nodes only", nodesOnly, "firewall/cluster.fw"},
+	} {
+		for _, keepGoing := range []bool{false, true} {
+			out := filepath.Join(t.TempDir(), "ruleset.nft")
+			os.WriteFile(out, []byte("previous\n"), 0o644)
+			args := []string{"compile", "-o", out, tc.dir}
+			if keepGoing {
+				args = append([]string{"compile", "--keep-going"}, args[1:]...)
+			}
+			status, stdout, stderr := run(args...)
+			if status != exitFindings || stdout != "" || !strings.Contains(stderr, "not a configuration tree") || !strings.Contains(stderr, tc.hint) {
+				t.Errorf("%s (keep-going %v): status %d, stdout %q, stderr %q", tc.name, keepGoing, status, stdout, stderr)
+			}
+			if data, _ := os.ReadFile(out); string(data) != "previous\n" {
+				t.Errorf("%s: output file was touched: %q", tc.name, data)
+			}
+			if status, stdout, _ := run("compile", tc.dir); status != exitFindings || stdout != "" {
+				t.Errorf("%s to stdout: status %d, stdout %q", tc.name, status, stdout)
+			}
+		}
+	}
+}
+
+// TestCompileDisabledSaysSo: a tree whose firewall is off compiles to the
+// script that removes fwc's tables, as PVE removes its rules, and says so.
+func TestCompileDisabledSaysSo(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"cluster enable 0": {"firewall/cluster.fw": "[OPTIONS]\nenable: 0\n"},
+		"no enable":        {"firewall/cluster.fw": "[ALIASES]\nlocal_network 10.0.0.0/24\n"},
+		"host enable 0":    {"firewall/cluster.fw": cleanCluster, "nodes/pve1/host.fw": "[OPTIONS]\nenable: 0\n"},
+	} {
+		status, stdout, stderr := run("compile", writeTree(t, files))
+		if status != exitOK || !strings.Contains(stdout, "delete table inet fwc") || !strings.Contains(stderr, "[firewall-disabled]") {
+			t.Errorf("%s: status %d, stderr %q, stdout:\n%s", name, status, stderr, stdout)
+		}
+	}
+}
+
+// TestNodeChoice: --keep-going never changes which node is compiled; a
+// missing or ambiguous node is a usage error in every mode. Without
+// --node, the tree's local symlink (as /etc/pve/local) or the machine's
+// hostname picks the node.
+func TestNodeChoice(t *testing.T) {
+	files := map[string]string{
+		"firewall/cluster.fw": cleanCluster,
+		"nodes/pve1/host.fw":  "[RULES]\nIN ACCEPT -p tcp -dport 1001\n",
+		"nodes/pve2/host.fw":  "[RULES]\nIN ACCEPT -p tcp -dport 1002\n",
+	}
+	dir := writeTree(t, files)
+	for _, args := range [][]string{
+		{"compile", dir}, {"compile", "--keep-going", dir},
+		{"compile", "--node", "pve9", dir}, {"compile", "--keep-going", "--node", "pve9", dir},
+		{"explain", "--from", "outside", "--to", "host", dir},
+		{"lint", "--node", "pve9", dir},
+	} {
+		status, stdout, stderr := run(args...)
+		if status != exitUsage || strings.Contains(stdout, "table") || !strings.Contains(stderr+stdout, "pve1, pve2") {
+			t.Errorf("%v: status %d, want %d; stderr %q, stdout:\n%s", args, status, exitUsage, stderr, stdout)
+		}
+	}
+	if status, stdout, _ := run("lint", dir); status != exitOK || stdout != "" {
+		t.Errorf("lint without --node checks every node: status %d, output:\n%s", status, stdout)
+	}
+	local := writeTree(t, files)
+	if err := os.Symlink("nodes/pve2", filepath.Join(local, "local")); err != nil {
+		t.Fatal(err)
+	}
+	status, stdout, stderr := run("compile", local)
+	if status != exitOK || !strings.Contains(stdout, "1002") || strings.Contains(stdout, "1001") {
+		t.Errorf("local -> nodes/pve2: status %d, stderr %q, stdout:\n%s", status, stderr, stdout)
+	}
+}
+
+// TestWriteErrors: a failure to write the output is exit 2 with a
+// message, whatever the command.
+func TestWriteErrors(t *testing.T) {
+	dir := writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster + "[RULES]\nIN ACCEPT -p tcp -dport 8o\n"})
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.Close()
+	for _, args := range [][]string{
+		{"lint", dir}, {"lint", "--format", "json", dir}, {"lint", "--list"},
+		{"compile", "--keep-going", dir}, {"--help"},
+		{"explain", "--keep-going", "--from", "outside", "--to", "host", dir},
+	} {
+		var stderr strings.Builder
+		if status := Main(args, full, &stderr); status != exitFailure || !strings.Contains(stderr.String(), "no space left") {
+			t.Errorf("%v > /dev/full: status %d, stderr %q", args, status, stderr.String())
+		}
+	}
+}
+
+// TestLintJSONFailures: --format json prints one document even when a
+// path cannot be read; the failure is a diagnostic, and the exit status
+// says what kind it was.
+func TestLintJSONFailures(t *testing.T) {
+	tree := writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster})
+	for _, tc := range []struct {
+		path, code string
+		status     int
+	}{
+		{filepath.Join(tree, "missing"), "io", exitFailure},
+		{t.TempDir(), "not-a-tree", exitFindings},
+	} {
+		status, stdout, _ := run("lint", "--format", "json", tree, tc.path)
+		var doc struct {
+			Diagnostics []struct{ File, Code string } `json:"diagnostics"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatalf("%s: not one JSON document: %v\n%s", tc.code, err, stdout)
+		}
+		if status != tc.status || len(doc.Diagnostics) != 1 || doc.Diagnostics[0].Code != tc.code || doc.Diagnostics[0].File != tc.path {
+			t.Errorf("%s: status %d, want %d; document:\n%s", tc.code, status, tc.status, stdout)
+		}
+	}
+}
+
+// TestUsageErrors: bad flags are usage errors (exit 80) in fwc's words.
+func TestUsageErrors(t *testing.T) {
+	dir := writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint"}, "give at least one"},
+		{[]string{"compile", "--local-network", "10.0.0.0/33", dir}, `--local-network: "10.0.0.0/33" is not a CIDR`},
+		{[]string{"lint", "--local-network", "10.0.0.1", dir}, `--local-network: "10.0.0.1" is not a CIDR`},
+		{[]string{"compile", "-O", "7", dir}, "-O 7: the optimisation level is 0 or 1"},
+		{[]string{"explain", "--from", "outside", "--to", "host", "--dport", "sshd", dir}, `--dport: "sshd" is neither a port number nor a service name`},
+	} {
+		status, _, stderr := run(tc.args...)
+		if status != exitUsage || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "netip") {
+			t.Errorf("%v: status %d, stderr %q; want %d and %q", tc.args, status, stderr, exitUsage, tc.want)
+		}
+	}
+	byName := writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster + "[RULES]\nIN ACCEPT -p tcp -dport 22\n"})
+	status, stdout, stderr := run("explain", "--from", "outside", "--to", "host", "--dport", "ssh", "--sport", "https", byName)
+	if _, want, _ := run("explain", "--from", "outside", "--to", "host", "--dport", "22", "--sport", "443", byName); status != exitOK || stdout != want || !strings.HasPrefix(stdout, "ACCEPT") {
+		t.Errorf("--dport ssh: status %d, stderr %q, stdout:\n%s\nwant:\n%s", status, stderr, stdout, want)
+	}
+	if status, stdout, _ := run("--version"); status != exitOK || !strings.HasPrefix(stdout, "fwc ") {
+		t.Errorf("--version: status %d, output %q", status, stdout)
+	}
+}
