@@ -22,6 +22,12 @@ var Checks = []Check{
 	{"io", ir.Error, "a path that cannot be read (exit 2)"},
 	{"guest-config", ir.Error, "a bad netN line in a guest config (MAC, ip=, duplicate key)"},
 	{"file-kind", ir.Error, "a single file whose kind cannot be told from its name"},
+	// corosync.conf
+	{"corosync-syntax", ir.Error, "a corosync.conf line that is not `key: value`, `name {` or `}`, or an unbalanced brace"},
+	{"corosync-config", ir.Error, "a corosync.conf value fwc cannot use (transport, ip_version, link number, address, duplicate node)"},
+	{"corosync-name", ir.Error, "a corosync.conf node address that is a host name and was not resolved (--resolve)"},
+	{"corosync-node", ir.Warning, "the compiled node is not in corosync.conf's nodelist, so no corosync traffic is allowed for it"},
+	{"corosync-family", ir.Warning, "a peer's link address of another family than this node's on that link (the link is not opened between them)"},
 	// options
 	{"unknown-option", ir.Warning, "an option key the file kind does not know"},
 	{"duplicate-option", ir.Warning, "an option set twice; the last value wins"},

@@ -55,6 +55,7 @@ func (l *lowerer) lowerHost(c Config, copts optionSet, o Options) ir.Host {
 	}
 	h.LocalNetwork = l.localNetwork(c, o)
 	h.Corosync = h.LocalNetwork
+	h.Cluster = l.lowerCorosync(c.Corosync, c.Node, o)
 	h.Management = "dc/management"
 	if s, ok := l.dc.sets["blacklist"]; ok {
 		s.used = true

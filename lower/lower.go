@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fwc-project/fwc/corosync"
 	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/tree"
@@ -18,6 +19,8 @@ type Config struct {
 	Host    *grammar.File // nil when the node has no host.fw
 	Guests  []GuestInput  // guests on the node, sorted by VMID
 	VNets   []*grammar.File
+	// Corosync is corosync.conf, nil when the tree has none.
+	Corosync *corosync.Section
 }
 
 // GuestInput is one guest's config facts and its parsed firewall file.
@@ -31,6 +34,9 @@ type Options struct {
 	// LocalNetwork stands in for the local_network alias when cluster.fw
 	// does not define it (--local-network).
 	LocalNetwork []netip.Prefix
+	// Resolve looks up a host name in corosync.conf's nodelist (--resolve);
+	// nil means names are errors, as the compile may not run on the node.
+	Resolve func(name string) ([]netip.Addr, error)
 }
 
 // lowerer carries the state of one Lower call.

@@ -4,12 +4,14 @@
 package pipeline
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 
+	"github.com/fwc-project/fwc/corosync"
 	"github.com/fwc-project/fwc/emit/iptables"
 	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/grammar"
@@ -27,10 +29,18 @@ type Options struct {
 	KeepGoing bool
 	// NoOptimize (-O0) skips the optimiser passes.
 	NoOptimize bool
+	// Resolve looks up host names in corosync.conf with this machine's
+	// resolver, as PVE does on the node (--resolve).
+	Resolve bool
 	// Target and KernelLog are for Compile: what to emit, and whether log
 	// rules go to the kernel log instead of nflog group 0.
 	Target    Target
 	KernelLog bool
+}
+
+// resolveHost is getaddrinfo, as PVE resolves corosync node names.
+func resolveHost(name string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(context.Background(), "ip", name)
 }
 
 // Load reads the tree at root and lowers the chosen node. err is for I/O
@@ -49,15 +59,29 @@ func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
 func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	var diags ir.Diags
 	c := lower.Config{Node: t.Node}
-	c.Cluster = parse(t.Cluster, &diags)
-	c.Host = parse(t.Host, &diags)
+	// One parse of every file on all cores; sources[i] is nil for a
+	// missing file.
+	sources := []*tree.Source{t.Cluster, t.Host}
 	for _, g := range t.Guests {
-		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: parse(g.FW, &diags)})
+		sources = append(sources, g.FW)
 	}
-	for _, v := range t.VNets {
-		c.VNets = append(c.VNets, parse(v, &diags))
+	sources = append(sources, t.VNets...)
+	files := parse(sources, &diags)
+	c.Cluster, c.Host = files[0], files[1]
+	for i, g := range t.Guests {
+		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: files[2+i]})
 	}
-	rs, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
+	c.VNets = files[2+len(t.Guests):]
+	if t.Corosync != nil {
+		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
+		c.Corosync = conf
+		diags = append(diags, cd...)
+	}
+	lo := lower.Options{LocalNetwork: o.LocalNetwork}
+	if o.Resolve {
+		lo.Resolve = resolveHost
+	}
+	rs, ld := lower.Lower(c, lo)
 	diags = append(diags, ld...)
 	if !o.NoOptimize {
 		lower.Optimize(rs)
@@ -65,13 +89,24 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	return rs, diags
 }
 
-func parse(s *tree.Source, d *ir.Diags) *grammar.File {
-	if s == nil {
-		return nil
+// parse parses the sources that exist; the result has nil for the others.
+func parse(sources []*tree.Source, d *ir.Diags) []*grammar.File {
+	var in []grammar.Input
+	for _, s := range sources {
+		if s != nil {
+			in = append(in, grammar.Input{Name: s.Path, Kind: s.Kind, Data: s.Data})
+		}
 	}
-	f, pd := grammar.Parse(s.Path, s.Kind, s.Data)
-	*d = append(*d, pd...)
-	return f
+	parsed, diags := grammar.ParseAll(in)
+	files := make([]*grammar.File, len(sources))
+	for i, s := range sources {
+		if s != nil {
+			files[i], parsed = parsed[0], parsed[1:]
+			*d = append(*d, diags[0]...)
+			diags = diags[1:]
+		}
+	}
+	return files
 }
 
 // finish sorts diagnostics and, with keep-going, turns errors into
@@ -145,11 +180,7 @@ func Compile(root string, o Options) (*Output, ir.Diags, error) {
 			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
 	default:
-		var buf bytes.Buffer
-		if err := nft.Emit(&buf, rs, nft.Options{KernelLog: o.KernelLog}); err != nil {
-			return nil, diags, fmt.Errorf("emitting nft: %w", err)
-		}
-		out.NFT = buf.Bytes()
+		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog})
 	}
 	return out, diags, nil
 }

@@ -60,6 +60,9 @@ func Read(root string, node string) (*Tree, ir.Diags, error) {
 		}
 		t.VNets = append(t.VNets, src)
 	}
+	if t.Corosync, err = r.file("corosync.conf"); err != nil {
+		return nil, nil, err
+	}
 	return t, r.diags, nil
 }
 
@@ -139,6 +142,15 @@ func (r *reader) path(rel string) string { return filepath.Join(r.root, rel) }
 
 // source reads a .fw file, or returns nil when it does not exist.
 func (r *reader) source(rel string, kind grammar.Kind) (*Source, error) {
+	f, err := r.file(rel)
+	if f == nil {
+		return nil, err
+	}
+	return &Source{Path: f.Path, Kind: kind, Data: f.Data}, nil
+}
+
+// file reads a file, or returns nil when it does not exist.
+func (r *reader) file(rel string) (*File, error) {
 	data, err := os.ReadFile(r.path(rel))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -146,7 +158,7 @@ func (r *reader) source(rel string, kind grammar.Kind) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{Path: r.path(rel), Kind: kind, Data: data}, nil
+	return &File{Path: r.path(rel), Data: data}, nil
 }
 
 // list returns the sorted names in a directory that are directories (dirs)

@@ -28,11 +28,12 @@ type commonFlags struct {
 	LocalNetwork []string `name:"local-network" placeholder:"CIDR" help:"local_network when cluster.fw does not define the alias."`
 	KeepGoing    bool     `name:"keep-going" help:"Skip bad lines, rules and entries with a warning (PVE's model) instead of failing."`
 	Optimize     int      `short:"O" default:"1" help:"Optimisation level: 0 switches the optimiser passes off."`
+	Resolve      bool     `help:"Resolve host names in corosync.conf's nodelist with this machine's resolver, as PVE does on the node."`
 }
 
 // options checks the flags; their errors are usage errors.
 func (c commonFlags) options() (pipeline.Options, error) {
-	o := pipeline.Options{Node: c.Node, KeepGoing: c.KeepGoing, NoOptimize: c.Optimize == 0}
+	o := pipeline.Options{Node: c.Node, KeepGoing: c.KeepGoing, NoOptimize: c.Optimize == 0, Resolve: c.Resolve}
 	if c.Optimize != 0 && c.Optimize != 1 {
 		return o, usagef("-O %d: the optimisation level is 0 or 1", c.Optimize)
 	}

@@ -3,7 +3,6 @@ package nft
 import (
 	"fmt"
 	"net"
-	"strings"
 
 	"github.com/fwc-project/fwc/ir"
 )
@@ -131,15 +130,6 @@ func dispatch(t *table) {
 	}
 	late.add("meta mark &", acceptMark, "==", acceptMark, "oifname . ether daddr @in-unicast accept")
 	late.add("oifname vmap @in-iface")
-}
-
-// decl renders a one-line map or set declaration.
-func decl(head, typ string, elems []string) string {
-	d := head + " { type " + typ + ";"
-	if len(elems) > 0 {
-		d += " elements = { " + strings.Join(elems, ", ") + " }"
-	}
-	return d + " }"
 }
 
 // guestOut builds the chain for traffic from a guest NIC.

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/plan"
 )
 
 // Options are the emitter's settings.
@@ -26,8 +27,13 @@ const (
 // Emit writes rs as an nft script. It reports only write errors: the
 // ruleset has been validated by lower, and impossible values panic.
 func Emit(w io.Writer, rs *ir.Ruleset, o Options) error {
-	_, err := w.Write(render(rs, o, true, true))
+	_, err := w.Write(Script(rs, o))
 	return err
+}
+
+// Script returns rs as an nft script, as Emit writes it.
+func Script(rs *ir.Ruleset, o Options) []byte {
+	return render(rs, o, true, true)
 }
 
 // render builds the script; inet and bridge choose which table bodies to
@@ -44,8 +50,10 @@ func render(rs *ir.Ruleset, o Options, inet, bridge bool) []byte {
 	if !rs.Enabled {
 		return b.Bytes()
 	}
-	if inet && rs.Host.Enabled {
-		e.hostTable().write(&b)
+	for _, t := range plan.Build(rs).Tables {
+		if inet && t.Family == plan.Inet {
+			writeTable(&b, t, o)
+		}
 	}
 	if bridge && e.hasGuests() {
 		e.guestTable().write(&b)
@@ -102,25 +110,46 @@ func (c *chain) add(words ...string) {
 	c.rules = append(c.rules, join(words))
 }
 
+// write prints the table. It grows b once to the table's size: a large
+// cluster's table is tens of megabytes, and growing by doubling copied it
+// again and again.
 func (t *table) write(b *bytes.Buffer) {
-	fmt.Fprintf(b, "\ntable %s {\n", t.name)
+	size := len("\ntable  {\n}\n") + len(t.name)
 	for _, d := range t.decls {
-		fmt.Fprintf(b, "\t%s\n", d)
+		size += len(d) + 2
+	}
+	for _, c := range t.chains {
+		size += len("\n\tchain  {\n\t}\n") + len(c.name) + len(c.hook) + 3
+		for _, r := range c.rules {
+			size += len(r) + 3
+		}
+	}
+	b.Grow(size)
+	b.WriteString("\ntable " + t.name + " {\n")
+	for _, d := range t.decls {
+		line(b, 1, d)
 	}
 	for i, c := range t.chains {
 		if i > 0 || len(t.decls) > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(b, "\tchain %s {\n", c.name)
+		line(b, 1, "chain "+c.name+" {")
 		if c.hook != "" {
-			fmt.Fprintf(b, "\t\t%s\n", c.hook)
+			line(b, 2, c.hook)
 		}
 		for _, r := range c.rules {
-			fmt.Fprintf(b, "\t\t%s\n", r)
+			line(b, 2, r)
 		}
-		b.WriteString("\t}\n")
+		line(b, 1, "}")
 	}
 	b.WriteString("}\n")
+}
+
+// line writes s indented by tabs and ends the line.
+func line(b *bytes.Buffer, tabs int, s string) {
+	b.WriteString("\t\t"[:tabs])
+	b.WriteString(s)
+	b.WriteByte('\n')
 }
 
 // baseHook is the header line of a base chain.

@@ -1,0 +1,397 @@
+package nft
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/fwc-project/fwc/plan"
+)
+
+// printer writes plan elements in nft syntax. It decides nothing about
+// what the firewall does: every switch below maps one plan type to its
+// spelling.
+type printer struct {
+	o     Options
+	t     *plan.Table
+	chain string // the chain being printed, for log prefixes
+}
+
+// writeTable prints one table with its declarations and chains.
+func writeTable(b *bytes.Buffer, t *plan.Table, o Options) {
+	p := &printer{o: o, t: t}
+	fmt.Fprintf(b, "\ntable %s %s {\n", t.Family, ident(t.Name))
+	decls := 0
+	for _, s := range t.Sets {
+		fmt.Fprintf(b, "\t%s\n", p.set(s))
+		decls++
+	}
+	for _, m := range t.Maps {
+		fmt.Fprintf(b, "\t%s\n", p.vmap(m))
+		decls++
+	}
+	for _, h := range t.Helpers {
+		l3 := "inet"
+		if h.V4Only {
+			l3 = "ip"
+		}
+		fmt.Fprintf(b, "\tct helper %s { type %q protocol %s; l3proto %s; }\n", ident(h.Name), h.Type, protoName(h.Proto), l3)
+		decls++
+	}
+	for i, c := range t.Chains {
+		if i > 0 || decls > 0 {
+			b.WriteByte('\n')
+		}
+		p.chain = c.Name
+		fmt.Fprintf(b, "\tchain %s {\n", ident(c.Name))
+		if c.Hook != nil {
+			fmt.Fprintf(b, "\t\ttype filter hook %s priority %s; policy accept;\n", c.Hook.Name, p.priority(c.Hook.Priority))
+		}
+		for _, r := range c.Rules {
+			fmt.Fprintf(b, "\t\t%s\n", p.rule(r))
+		}
+		b.WriteString("\t}\n")
+	}
+	b.WriteString("}\n")
+}
+
+// priority spells a base chain priority: nft's name where the family has
+// one for it.
+func (p *printer) priority(prio int) string {
+	if prio == 0 && p.t.Family == plan.Inet {
+		return "filter"
+	}
+	return strconv.Itoa(prio)
+}
+
+// set is a one-line set declaration.
+func (p *printer) set(s *plan.Set) string {
+	typ := p.types(s.Type)
+	if s.Dynamic > 0 {
+		return fmt.Sprintf("set %s { type %s; flags dynamic,timeout; timeout %ds; }", ident(s.Name), typ, int(s.Dynamic.Seconds()))
+	}
+	var elems []string
+	for _, pf := range s.Prefixes {
+		elems = append(elems, prefix(pf))
+	}
+	for _, tu := range s.Tuples {
+		elems = append(elems, p.tuple(s.Type, tu))
+	}
+	if s.Prefixes != nil || len(s.Type) == 1 && s.Type[0] != plan.TypeIfName && s.Type[0] != plan.TypeEtherAddr {
+		typ += "; flags interval"
+	}
+	return decl("set "+ident(s.Name), typ, elems)
+}
+
+// vmap is a one-line verdict map declaration.
+func (p *printer) vmap(m *plan.Map) string {
+	var elems []string
+	for _, e := range m.Elems {
+		elems = append(elems, p.tuple(m.Type, e.Key)+" : goto "+ident(e.Goto))
+	}
+	return decl("map "+ident(m.Name), p.types(m.Type)+" : verdict", elems)
+}
+
+// decl renders a one-line map or set declaration.
+func decl(head, typ string, elems []string) string {
+	d := head + " { type " + typ + ";"
+	if len(elems) > 0 {
+		d += " elements = { " + strings.Join(elems, ", ") + " }"
+	}
+	return d + " }"
+}
+
+var dataTypes = [...]string{plan.TypeIPv4Addr: "ipv4_addr", plan.TypeIPv6Addr: "ipv6_addr", plan.TypeIfName: "ifname", plan.TypeEtherAddr: "ether_addr"}
+
+func (p *printer) types(ts []plan.DataType) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = dataTypes[t]
+	}
+	return strings.Join(s, " . ")
+}
+
+// tuple spells one element key.
+func (p *printer) tuple(ts []plan.DataType, vals []string) string {
+	if len(ts) != len(vals) {
+		panic("nft: element does not fit its type")
+	}
+	s := make([]string, len(vals))
+	for i, v := range vals {
+		switch ts[i] {
+		case plan.TypeIfName:
+			s[i] = quote(v, 0)
+		case plan.TypeEtherAddr:
+			s[i] = mac(v)
+		default:
+			s[i] = prefix(netip.MustParsePrefix(v))
+		}
+	}
+	return strings.Join(s, " . ")
+}
+
+// rule spells one rule: match, statements, verdict, comment.
+func (p *printer) rule(r *plan.Rule) string {
+	var w []string
+	for _, c := range r.Match {
+		w = append(w, p.cond(c))
+	}
+	for _, s := range r.Stmts {
+		w = append(w, p.stmt(s))
+	}
+	if r.Verdict != nil {
+		w = append(w, p.verdict(r.Verdict))
+	}
+	if r.Comment != "" {
+		w = append(w, "comment "+quote(r.Comment, maxComment))
+	}
+	return join(w)
+}
+
+// cond spells one condition.
+func (p *printer) cond(c plan.Cond) string {
+	switch c := c.(type) {
+	case plan.Protocol:
+		return p.protocol(c)
+	case plan.Iface:
+		return sideWord(c.Side, "iifname", "oifname") + " " + quote(c.Name, 0)
+	case plan.L4:
+		names := make([]string, len(c.Protos))
+		for i, n := range c.Protos {
+			names[i] = protoName(n)
+		}
+		return "meta l4proto " + anonSet(names)
+	case plan.Port:
+		kw := "th"
+		if c.Proto != 0 {
+			kw = protoName(c.Proto)
+		}
+		return kw + " " + sideWord(c.Side, "sport", "dport") + " " + ports(c.Ranges)
+	case plan.ICMP:
+		return icmpMatch(c)
+	case plan.ICMPRange:
+		return icmpKeyword(c.V6) + " type " + strconv.Itoa(int(c.Lo)) + "-" + strconv.Itoa(int(c.Hi))
+	case plan.Addr:
+		var vals []string
+		for _, pf := range c.Prefixes {
+			vals = append(vals, prefix(pf))
+		}
+		for _, rg := range c.Ranges {
+			vals = append(vals, rg.From.String()+"-"+rg.To.String())
+		}
+		return addrKeyword(c.V6) + " " + sideWord(c.Side, "saddr", "daddr") + " " + anonSet(vals)
+	case plan.AddrInSet:
+		return addrKeyword(c.V6) + " " + sideWord(c.Side, "saddr", "daddr") + not(c.Not) + " @" + ident(c.Set)
+	case plan.AddrType:
+		if p.t.Family != plan.Inet {
+			panic("nft: fib in a bridge table")
+		}
+		names := make([]string, len(c.Types))
+		for i, t := range c.Types {
+			names[i] = routeTypes[t]
+		}
+		return "fib " + sideWord(c.Side, "saddr", "daddr") + " type " + anonSet(names)
+	case plan.PktType:
+		names := make([]string, len(c.Types))
+		for i, t := range c.Types {
+			names[i] = linkTypes[t]
+		}
+		return "meta pkttype " + anonSet(names)
+	case plan.CtState:
+		names := make([]string, len(c.States))
+		for i, s := range c.States {
+			names[i] = ctStates[s]
+		}
+		return "ct state " + strings.Join(names, ",")
+	case plan.TCPFlags:
+		op := " == "
+		if c.Not {
+			op = " != "
+		}
+		mask := tcpFlags(c.Mask)
+		if strings.Contains(mask, "|") {
+			mask = "(" + mask + ")"
+		}
+		return "tcp flags & " + mask + op + tcpFlags(c.Value)
+	case plan.EtherAddr:
+		return "ether " + sideWord(c.Side, "saddr", "daddr") + not(c.Not) + " " + mac(c.MAC)
+	case plan.ARPSenderMAC:
+		return "arp saddr ether" + not(c.Not) + " " + mac(c.MAC)
+	case plan.ARPSenderInSet:
+		return "arp saddr ip" + not(c.Not) + " @" + ident(c.Set)
+	case plan.Mark:
+		return fmt.Sprintf("meta mark & %s == %s", hex32(c.Mask), hex32(c.Value))
+	case plan.InSet:
+		return keys(c.Keys) + " @" + ident(c.Set)
+	case plan.SourceRate:
+		key := addrKeyword(c.V6) + " saddr"
+		if full := 32; c.V6 && c.Bits < 128 || !c.V6 && c.Bits < full {
+			key += " & " + mask(c.V6, c.Bits)
+		}
+		lim := fmt.Sprintf("limit rate over %d/second", c.Rate)
+		if c.Burst > 0 {
+			lim += fmt.Sprintf(" burst %d packets", c.Burst)
+		}
+		return "update @" + ident(c.Set) + " { " + key + " " + lim + " }"
+	}
+	panic(fmt.Sprintf("nft: unknown condition %T", c))
+}
+
+// stmt spells one statement.
+func (p *printer) stmt(s plan.Stmt) string {
+	switch s := s.(type) {
+	case plan.Limit:
+		l := fmt.Sprintf("limit rate %d/%s", s.Rate, s.Unit)
+		// nft refuses burst 0; without a burst it uses 5, as iptables
+		// does when PVE leaves --limit-burst out for 0.
+		if s.Burst > 0 {
+			l += fmt.Sprintf(" burst %d packets", s.Burst)
+		}
+		return l
+	case plan.Log:
+		prefix := fmt.Sprintf(":%d:%d:%s: %s", s.VMID, s.Level.ID(), p.chain, s.Msg)
+		l := "log prefix " + quotePrefix(prefix)
+		if p.o.KernelLog {
+			return l + " level " + kernelLevels[s.Level]
+		}
+		return l + fmt.Sprintf(" group %d", p.o.LogGroup)
+	case plan.SetMark:
+		return "meta mark set meta mark | " + hex32(s.Bits)
+	case plan.SetHelper:
+		return fmt.Sprintf("ct helper set %q", s.Helper)
+	}
+	panic(fmt.Sprintf("nft: unknown statement %T", s))
+}
+
+// verdict spells one verdict.
+func (p *printer) verdict(v plan.Verdict) string {
+	switch v := v.(type) {
+	case plan.Accept:
+		return "accept"
+	case plan.Drop:
+		return "drop"
+	case plan.Reject:
+		return "reject with " + rejectKinds[v.With]
+	case plan.Jump:
+		return "jump " + ident(v.Chain)
+	case plan.Goto:
+		return "goto " + ident(v.Chain)
+	case plan.Return:
+		return "return"
+	case plan.VMap:
+		return keys(v.Keys) + " vmap @" + ident(v.Map)
+	}
+	panic(fmt.Sprintf("nft: unknown verdict %T", v))
+}
+
+// The nft words of plan enumerations.
+var (
+	routeTypes  = [...]string{plan.Broadcast: "broadcast", plan.Multicast: "multicast", plan.Anycast: "anycast"}
+	linkTypes   = [...]string{plan.LinkHost: "host", plan.LinkBroadcast: "broadcast", plan.LinkMulticast: "multicast"}
+	ctStates    = [...]string{plan.StateNew: "new", plan.StateEstablished: "established", plan.StateRelated: "related", plan.StateInvalid: "invalid"}
+	rejectKinds = [...]string{plan.TCPReset: "tcp reset", plan.PortUnreachable: "icmpx port-unreachable", plan.HostProhibited: "icmp host-prohibited", plan.AdminProhibited: "icmpv6 admin-prohibited"}
+	keyWords    = [...]string{plan.KeyIIFName: "iifname", plan.KeyOIFName: "oifname", plan.KeyBridge: "meta ibrname", plan.KeyEtherDst: "ether daddr"}
+	flagNames   = []struct {
+		f    plan.Flags
+		name string
+	}{{plan.FIN, "fin"}, {plan.SYN, "syn"}, {plan.RST, "rst"}, {plan.PSH, "psh"}, {plan.ACK, "ack"}, {plan.URG, "urg"}}
+)
+
+// protocol pins a network protocol: nfproto in the inet table, the
+// ethertype in the bridge table.
+func (p *printer) protocol(c plan.Protocol) string {
+	var kw, name string
+	switch {
+	case p.t.Family == plan.Bridge:
+		kw, name = "meta protocol", [...]string{plan.IPv4: "ip", plan.IPv6: "ip6", plan.ARP: "arp"}[c.Proto]
+	case c.Proto == plan.ARP:
+		panic("nft: ARP in the inet table")
+	default:
+		kw, name = "meta nfproto", [...]string{plan.IPv4: "ipv4", plan.IPv6: "ipv6"}[c.Proto]
+	}
+	return kw + not(c.Not) + " " + name
+}
+
+func sideWord(s plan.Side, src, dst string) string {
+	if s == plan.Src {
+		return src
+	}
+	return dst
+}
+
+func not(n bool) string {
+	if n {
+		return " !="
+	}
+	return ""
+}
+
+func keys(ks []plan.Key) string {
+	w := make([]string, len(ks))
+	for i, k := range ks {
+		w[i] = keyWords[k]
+	}
+	return strings.Join(w, " . ")
+}
+
+func tcpFlags(f plan.Flags) string {
+	if f == 0 {
+		return "0x0"
+	}
+	var names []string
+	for _, n := range flagNames {
+		if f&n.f != 0 {
+			names = append(names, n.name)
+		}
+	}
+	return strings.Join(names, "|")
+}
+
+func hex32(v uint32) string { return fmt.Sprintf("0x%08x", v) }
+
+// mask is the address mask of a prefix length.
+func mask(v6 bool, bits int) string {
+	n := 4
+	if v6 {
+		n = 16
+	}
+	b := make([]byte, n)
+	for i := range bits {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a.String()
+}
+
+func addrKeyword(v6 bool) string {
+	if v6 {
+		return "ip6"
+	}
+	return "ip"
+}
+
+func icmpKeyword(v6 bool) string {
+	if v6 {
+		return "icmpv6"
+	}
+	return "icmp"
+}
+
+// icmpMatch spells ICMP types: a type with its code, or a set of types.
+func icmpMatch(c plan.ICMP) string {
+	kw := icmpKeyword(c.V6)
+	if len(c.Types) == 1 && c.Types[0].HasCode {
+		t := c.Types[0]
+		return fmt.Sprintf("%s type %s %s code %d", kw, icmpTypeName(c.V6, t.Type), kw, t.Code)
+	}
+	names := make([]string, len(c.Types))
+	for i, t := range c.Types {
+		if t.HasCode {
+			panic("nft: ICMP code in a type set")
+		}
+		names[i] = icmpTypeName(c.V6, t.Type)
+	}
+	return kw + " type " + anonSet(names)
+}
