@@ -19,6 +19,9 @@ func Build(rs *ir.Ruleset) *Plan {
 	if rs.Host.Enabled {
 		p.Tables = append(p.Tables, hostTable(rs))
 	}
+	if hasGuests(rs) {
+		p.Tables = append(p.Tables, guestTable(rs))
+	}
 	return p
 }
 

@@ -36,6 +36,7 @@
 // hoisting, shared chains) can transform them; chains, sets and maps are
 // referred to by name, unique within their table.
 //
-// Not yet in the plan: the bridge (guest) table, which emit/nft still
-// builds itself.
+// The bridge table's two paths towards a guest (a unicast IN chain in
+// prerouting where REJECT works, a late one in postrouting where it
+// cannot) are explained in guest.go.
 package plan

@@ -16,25 +16,32 @@ type Item string
 
 // Built-in policy items. ItemUser marks rules made from the user's rules.
 const (
-	ItemUser         Item = ""
-	ItemLoopback     Item = "loopback"      // the host's lo is never filtered (spec §7.1 #1, §7.2 #1)
-	ItemConntrack    Item = "conntrack"     // invalid dropped, established and related accepted (§7.1 #2-3, §7.3)
-	ItemNDP          Item = "ndp"           // neighbour discovery (host/guest option ndp; §7.1 #4, §7.2 #4, §7.3)
-	ItemBlacklist    Item = "blacklist"     // sources in cluster.fw's [IPSET blacklist] are dropped (§7.1 #5)
-	ItemSynflood     Item = "synflood"      // protection_synflood (§9.5, §10.5)
-	ItemSmurfs       Item = "smurfs"        // nosmurfs (§7.1 #6)
-	ItemTCPFlags     Item = "tcpflags"      // tcpflags (§7.1 #7)
-	ItemIGMP         Item = "igmp"          // IGMP always passes (§7.1 #8, §7.2 #5)
-	ItemRules        Item = "rules"         // entering a user rule chain
-	ItemManagement   Item = "management"    // the management set may reach ManagementPorts (§7.1 #10)
-	ItemCorosync     Item = "corosync"      // cluster communication, CorosyncPorts (§7.1 #11-12, NFT's range)
-	ItemVitalICMP    Item = "vital-icmp"    // ICMP errors path MTU discovery and traceroute need (§7.5, NFT)
-	ItemLocalNetwork Item = "local-network" // the host may reach LocalPorts in local_network (§7.2 #7)
-	ItemPolicy       Item = "policy"        // a chain's policy (§7.4)
-	ItemNoise        Item = "noise"         // PVEFW-Drop / PVEFW-Reject: dropped before the policy, unlogged (§7.4)
-	ItemReject       Item = "reject"        // how REJECT answers, PVEFW-reject (§7.4)
-	ItemHelpers      Item = "helpers"       // nf_conntrack_helpers (§9.5, §10.5)
-	ItemLogDrop      Item = "log-drop"      // the log and drop behind blacklist, smurfs and TCP flags
+	ItemUser          Item = ""
+	ItemLoopback      Item = "loopback"       // the host's lo is never filtered (spec §7.1 #1, §7.2 #1)
+	ItemConntrack     Item = "conntrack"      // invalid dropped, established and related accepted (§7.1 #2-3, §7.3)
+	ItemNDP           Item = "ndp"            // neighbour discovery (host/guest option ndp; §7.1 #4, §7.2 #4, §7.3)
+	ItemBlacklist     Item = "blacklist"      // sources in cluster.fw's [IPSET blacklist] are dropped (§7.1 #5)
+	ItemSynflood      Item = "synflood"       // protection_synflood (§9.5, §10.5)
+	ItemSmurfs        Item = "smurfs"         // nosmurfs (§7.1 #6)
+	ItemTCPFlags      Item = "tcpflags"       // tcpflags (§7.1 #7)
+	ItemIGMP          Item = "igmp"           // IGMP always passes (§7.1 #8, §7.2 #5)
+	ItemRules         Item = "rules"          // entering a user rule chain
+	ItemManagement    Item = "management"     // the management set may reach ManagementPorts (§7.1 #10)
+	ItemCorosync      Item = "corosync"       // cluster communication, CorosyncPorts (§7.1 #11-12, NFT's range)
+	ItemVitalICMP     Item = "vital-icmp"     // ICMP errors path MTU discovery and traceroute need (§7.5, NFT)
+	ItemLocalNetwork  Item = "local-network"  // the host may reach LocalPorts in local_network (§7.2 #7)
+	ItemPolicy        Item = "policy"         // a chain's policy (§7.4)
+	ItemNoise         Item = "noise"          // PVEFW-Drop / PVEFW-Reject: dropped before the policy, unlogged (§7.4)
+	ItemReject        Item = "reject"         // how REJECT answers, PVEFW-reject (§7.4)
+	ItemHelpers       Item = "helpers"        // nf_conntrack_helpers (§9.5, §10.5)
+	ItemDispatch      Item = "dispatch"       // bridge base chains handing frames to the chains of their NIC
+	ItemRejectAnswers Item = "reject-answers" // the host's reject answers leave towards guests (guest.go)
+	ItemUnicast       Item = "unicast"        // frames the unicast IN chain accepted pass postrouting (guest.go)
+	ItemMACFilter     Item = "macfilter"      // a guest sends only from its NIC's MAC (§7.3 OUT #3)
+	ItemIPFilter      Item = "ipfilter"       // a guest sends only from its ipfilter set (§6.3, §7.3 OUT #5)
+	ItemDHCP          Item = "dhcp"           // DHCP client traffic (guest option dhcp; §7.3)
+	ItemRAdv          Item = "radv"           // router advertisements from guests are dropped unless radv (§7.3 OUT #4)
+	ItemARP           Item = "arp"            // ARP passes guest chains (after macfilter and ipfilter)
 )
 
 // ManagementPorts are the TCP ports the management set may reach under
@@ -75,6 +82,20 @@ const (
 var (
 	HostInNDP  = []ir.ICMPType{{Type: NDPRouterSolicit}, {Type: NDPRouterAdvert}, {Type: NDPNeighborSolicit}, {Type: NDPNeighborAdvert}}
 	HostOutNDP = []ir.ICMPType{{Type: NDPRouterSolicit}, {Type: NDPNeighborSolicit}, {Type: NDPNeighborAdvert}}
+)
+
+// GuestNDP are the NDP types guest chains accept (router advertisements
+// from a guest are dropped before unless radv). Written as a range, not a
+// set: an anonymous set per guest chain made large rulesets load slowly.
+var GuestNDP = ICMPRange{V6: true, Lo: NDPRouterSolicit, Hi: NDPNeighborAdvert}
+
+// DHCP traffic of a guest's client (§7.3): requests from the client's to
+// the server's port, replies back.
+var (
+	DHCPRequest   = []Cond{Port{Proto: protoUDP, Side: Src, Ranges: ports(68)}, Port{Proto: protoUDP, Side: Dst, Ranges: ports(67)}}
+	DHCPv6Request = []Cond{Port{Proto: protoUDP, Side: Src, Ranges: ports(546)}, Port{Proto: protoUDP, Side: Dst, Ranges: ports(547)}}
+	DHCPReply     = []Cond{Port{Proto: protoUDP, Side: Src, Ranges: ports(67)}, Port{Proto: protoUDP, Side: Dst, Ranges: ports(68)}}
+	DHCPv6Reply   = []Cond{Port{Proto: protoUDP, Side: Src, Ranges: ports(547)}, Port{Proto: protoUDP, Side: Dst, Ranges: ports(546)}}
 )
 
 // Multicast address ranges: sources there are smurfs, destinations there
@@ -131,6 +152,9 @@ const (
 	protoTCP    = 6
 	protoUDP    = 17
 	protoICMPv6 = 58
+
+	icmpDestUnreachable   = 3 // ICMP destination unreachable
+	icmpv6DestUnreachable = 1 // ICMPv6 destination unreachable
 )
 
 // ports is a list of single ports.

@@ -3,10 +3,13 @@ package nft
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
 
+	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/netdb"
 	"github.com/fwc-project/fwc/plan"
 )
 
@@ -19,42 +22,53 @@ type printer struct {
 	chain string // the chain being printed, for log prefixes
 }
 
-// writeTable prints one table with its declarations and chains.
+// writeTable prints one table with its declarations and chains. It
+// spells every line first and grows b once to the table's size: a large
+// cluster's table is tens of megabytes, and growing by doubling copied it
+// again and again.
 func writeTable(b *bytes.Buffer, t *plan.Table, o Options) {
 	p := &printer{o: o, t: t}
-	fmt.Fprintf(b, "\ntable %s %s {\n", t.Family, ident(t.Name))
-	decls := 0
+	var lines []string // each with its indentation, without the newline
+	add := func(s string) { lines = append(lines, s) }
+	add("\ntable " + t.Family.String() + " " + ident(t.Name) + " {")
 	for _, s := range t.Sets {
-		fmt.Fprintf(b, "\t%s\n", p.set(s))
-		decls++
+		add("\t" + p.set(s))
 	}
 	for _, m := range t.Maps {
-		fmt.Fprintf(b, "\t%s\n", p.vmap(m))
-		decls++
+		add("\t" + p.vmap(m))
 	}
 	for _, h := range t.Helpers {
 		l3 := "inet"
 		if h.V4Only {
 			l3 = "ip"
 		}
-		fmt.Fprintf(b, "\tct helper %s { type %q protocol %s; l3proto %s; }\n", ident(h.Name), h.Type, protoName(h.Proto), l3)
-		decls++
+		add(fmt.Sprintf("\tct helper %s { type %q protocol %s; l3proto %s; }", ident(h.Name), h.Type, protoName(h.Proto), l3))
 	}
+	decls := len(lines) > 1
 	for i, c := range t.Chains {
-		if i > 0 || decls > 0 {
-			b.WriteByte('\n')
+		if i > 0 || decls {
+			add("")
 		}
 		p.chain = c.Name
-		fmt.Fprintf(b, "\tchain %s {\n", ident(c.Name))
+		add("\tchain " + ident(c.Name) + " {")
 		if c.Hook != nil {
-			fmt.Fprintf(b, "\t\ttype filter hook %s priority %s; policy accept;\n", c.Hook.Name, p.priority(c.Hook.Priority))
+			add("\t\ttype filter hook " + c.Hook.Name + " priority " + p.priority(c.Hook.Priority) + "; policy accept;")
 		}
 		for _, r := range c.Rules {
-			fmt.Fprintf(b, "\t\t%s\n", p.rule(r))
+			add("\t\t" + p.rule(r))
 		}
-		b.WriteString("\t}\n")
+		add("\t}")
 	}
-	b.WriteString("}\n")
+	add("}")
+	size := 0
+	for _, l := range lines {
+		size += len(l) + 1
+	}
+	b.Grow(size)
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
 }
 
 // priority spells a base chain priority: nft's name where the family has
@@ -79,8 +93,8 @@ func (p *printer) set(s *plan.Set) string {
 	for _, tu := range s.Tuples {
 		elems = append(elems, p.tuple(s.Type, tu))
 	}
-	if s.Prefixes != nil || len(s.Type) == 1 && s.Type[0] != plan.TypeIfName && s.Type[0] != plan.TypeEtherAddr {
-		typ += "; flags interval"
+	if len(s.Type) == 1 && (s.Type[0] == plan.TypeIPv4Addr || s.Type[0] == plan.TypeIPv6Addr) {
+		typ += "; flags interval" // address sets hold prefixes
 	}
 	return decl("set "+ident(s.Name), typ, elems)
 }
@@ -394,4 +408,73 @@ func icmpMatch(c plan.ICMP) string {
 		names[i] = icmpTypeName(c.V6, t.Type)
 	}
 	return kw + " type " + anonSet(names)
+}
+
+// kernelLevels are nft's names of the syslog levels, indexed by ir.LogLevel.
+var kernelLevels = [...]string{"", "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"}
+
+// protoKeywords are the protocols nft's grammar knows as keywords. Others
+// are written as numbers, so the script does not depend on the loading
+// host's /etc/protocols.
+var protoKeywords = map[uint8]string{
+	1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 33: "dccp", 50: "esp",
+	51: "ah", 58: "icmpv6", 108: "comp", 132: "sctp", 136: "udplite",
+}
+
+func protoName(n uint8) string {
+	if s, ok := protoKeywords[n]; ok {
+		return s
+	}
+	return strconv.Itoa(int(n))
+}
+
+func icmpTypeName(v6 bool, t uint8) string {
+	if n := netdb.NFTName(v6, ir.ICMPType{Type: t}); n != "" {
+		return n
+	}
+	return strconv.Itoa(int(t))
+}
+
+// ports renders a port list: 80, 8000-8080 or { 80, 443 }.
+func ports(ps []ir.PortRange) string {
+	vals := make([]string, len(ps))
+	for i, p := range ps {
+		vals[i] = p.String()
+	}
+	return anonSet(vals)
+}
+
+// prefix renders a prefix, a single address without its length.
+func prefix(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.Masked().String()
+}
+
+// anonSet renders one value as is, several as an anonymous set.
+func anonSet(vals []string) string {
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return "{ " + strings.Join(vals, ", ") + " }"
+}
+
+// join joins the non-empty words with blanks.
+func join(words []string) string {
+	var w []string
+	for _, s := range words {
+		if s != "" {
+			w = append(w, s)
+		}
+	}
+	return strings.Join(w, " ")
+}
+
+// mac checks a MAC address written unquoted into the script.
+func mac(s string) string {
+	if hw, err := net.ParseMAC(s); err != nil || len(hw) != 6 || hw.String() != s {
+		panic("nft: MAC not canonical: " + s)
+	}
+	return s
 }
