@@ -165,3 +165,57 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("--version: status %d, output %q", status, stdout)
 	}
 }
+
+// TestOutputPaths: -o follows symlinks to the file they name, writes
+// straight to devices, refuses other non-regular files, and so does every
+// file of an iptables bundle; messages name the user's path.
+func TestOutputPaths(t *testing.T) {
+	tree := writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster})
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.nft")
+	os.WriteFile(real, []byte("stale\n"), 0o644)
+	link := filepath.Join(dir, "link.nft")
+	os.Symlink("real.nft", link)
+	if status, _, stderr := run("compile", "-o", link, tree); status != exitOK {
+		t.Fatalf("-o link: status %d, stderr %q", status, stderr)
+	}
+	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("-o link replaced the link")
+	}
+	if data, _ := os.ReadFile(real); !strings.Contains(string(data), "table inet fwc") {
+		t.Errorf("the link's target was not updated: %q", data)
+	}
+
+	full := filepath.Join(dir, "full")
+	os.Symlink("/dev/full", full)
+	if status, _, stderr := run("compile", "-o", full, tree); status != exitFailure || !strings.Contains(stderr, full+": no space left") {
+		t.Errorf("-o a link to /dev/full: status %d, stderr %q", status, stderr)
+	}
+	if fi, err := os.Stat("/dev/full"); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("/dev/full is no longer a character device")
+	}
+	if status, _, stderr := run("compile", "-o", dir, tree); status != exitFailure || !strings.Contains(stderr, dir+": not a regular file") {
+		t.Errorf("-o a directory: status %d, stderr %q", status, stderr)
+	}
+
+	// The bundle directory through a link, and rules.v4 a link too.
+	bundle, realDir := filepath.Join(dir, "bundle"), t.TempDir()
+	os.Symlink(realDir, bundle)
+	os.WriteFile(filepath.Join(realDir, "v4.real"), []byte("stale\n"), 0o644)
+	os.Symlink("v4.real", filepath.Join(realDir, "rules.v4"))
+	os.Mkdir(filepath.Join(realDir, "rules.v6"), 0o755)
+	status, _, stderr := run("compile", "--target", "iptables", "-o", bundle, tree)
+	if want := filepath.Join(bundle, "rules.v6") + ": not a regular file"; status != exitFailure || !strings.Contains(stderr, want) {
+		t.Errorf("bundle with a directory rules.v6: status %d, stderr %q, want %q", status, stderr, want)
+	}
+	os.Remove(filepath.Join(realDir, "rules.v6"))
+	if status, _, stderr := run("compile", "--target", "iptables", "-o", bundle, tree); status != exitOK {
+		t.Fatalf("bundle: status %d, stderr %q", status, stderr)
+	}
+	if data, _ := os.ReadFile(filepath.Join(realDir, "v4.real")); !strings.Contains(string(data), "*filter") {
+		t.Errorf("rules.v4's target was not updated: %q", data)
+	}
+	if fi, _ := os.Lstat(filepath.Join(realDir, "rules.v4")); fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the rules.v4 link was replaced")
+	}
+}
