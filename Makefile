@@ -48,6 +48,6 @@ OUT ?= /tmp/fwc-gen-$(GUESTS)
 gen-tree:
 	$(GO) run ./cmd/fwcgen -guests $(GUESTS) -seed $(SEED) -o $(OUT)
 
-bench:
+bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./bench
 	$(GO) run ./cmd/fwcbench -vm -o bench/RESULTS.md

@@ -117,11 +117,6 @@ const (
 	RoleGuestInLate                      // traffic to guest NIC, postrouting path: REJECT can only drop
 )
 
-var roleNames = [...]string{"input", "output", "forward", "helpers", "rules", "group", "smurfs", "tcpflags", "log-drop", "policy", "reject",
-	"guest-dispatch-out", "guest-dispatch-unicast", "guest-dispatch-late", "guest-out", "guest-in", "guest-in-late"}
-
-func (r Role) String() string { return roleNames[r] }
-
 // Rule is one rule: all conditions must hold, then the statements run in
 // order and the verdict (nil: none, evaluation goes on) applies.
 type Rule struct {

@@ -471,9 +471,12 @@ func join(words []string) string {
 	return strings.Join(w, " ")
 }
 
+// etherAddrLen is the length of a MAC address in bytes.
+const etherAddrLen = 6
+
 // mac checks a MAC address written unquoted into the script.
 func mac(s string) string {
-	if hw, err := net.ParseMAC(s); err != nil || len(hw) != 6 || hw.String() != s {
+	if hw, err := net.ParseMAC(s); err != nil || len(hw) != etherAddrLen || hw.String() != s {
 		panic("nft: MAC not canonical: " + s)
 	}
 	return s
