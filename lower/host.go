@@ -80,8 +80,11 @@ func (l *lowerer) localNetwork(c Config, o Options) []netip.Prefix {
 		return o.LocalNetwork
 	}
 	if c.Cluster != nil {
-		pos := optionPos(c.Cluster, optionSet{}, "")
-		l.d.Warnf(pos, "no-local-network", "local_network is unknown (no [ALIASES] local_network and no --local-network): the management and corosync allowances are limited to the management IP set and open to any source respectively")
+		pos := ir.Pos{Filename: c.Cluster.Name}
+		if len(c.Cluster.Options) > 0 {
+			pos = c.Cluster.Options[0].Pos
+		}
+		l.d.Add(pos, ir.CodeNoLocalNetwork, "local_network is unknown (no [ALIASES] local_network and no --local-network): the management and corosync allowances are limited to the management IP set and open to any source respectively")
 	}
 	return nil
 }

@@ -1,11 +1,13 @@
 package lower
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/suggest"
 )
 
 // optionSet holds the options of one file after the last-one-wins rule,
@@ -25,13 +27,11 @@ func collectOptions(f *grammar.File, known []string, d *ir.Diags) optionSet {
 	for _, o := range f.Options {
 		key := strings.ToLower(o.Key)
 		if !contains(known, key) {
-			d.Warnf(o.Pos, "unknown-option", "unknown option %q for a %s file", o.Key, f.Kind)
+			d.Add(o.Pos, ir.CodeUnknownOption, "unknown option %q for a %s file%s", o.Key, f.Kind, suggest.Hint(key, known))
 			continue
 		}
 		if prev, ok := s.byKey[key]; ok {
-			w := ir.Diagnostic{Pos: o.Pos, Severity: ir.Warning, Code: "duplicate-option",
-				Message: "option " + strconv.Quote(key) + " set twice; the last value wins",
-				Related: []ir.Related{{Pos: prev.Pos, Message: "first set here"}}}
+			w := ir.Diag(o.Pos, ir.CodeDuplicateOption, "option %q set twice; the last value wins", key).WithRelated(prev.Pos, "first set here")
 			*d = append(*d, w)
 		}
 		s.byKey[key] = o
@@ -60,7 +60,7 @@ func (s optionSet) boolean(key string, def bool) bool {
 	case "0", "false", "no", "off":
 		return false
 	}
-	s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants 0 or 1, got %q", key, o.Value)
+	s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants 0 or 1, got %q", key, o.Value)
 	return def
 }
 
@@ -72,7 +72,7 @@ func (s optionSet) integer(key string, def int) int {
 	}
 	n, err := strconv.Atoi(o.Value)
 	if err != nil || n < 0 {
-		s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants a non-negative integer, got %q", key, o.Value)
+		s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants a non-negative integer, got %q", key, o.Value)
 		return def
 	}
 	return n
@@ -98,7 +98,7 @@ func (s optionSet) policy(key string, def ir.Verdict, allowReject bool) (ir.Verd
 	if !allowReject {
 		want = "ACCEPT or DROP"
 	}
-	s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants %s, got %q", key, want, o.Value)
+	s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants %s, got %q", key, want, o.Value)
 	return def, ir.Pos{}
 }
 
@@ -110,7 +110,7 @@ func (s optionSet) logLevel(key string) ir.LogLevel {
 	}
 	l, ok := parseLogLevel(o.Value)
 	if !ok {
-		s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants a log level (%s), got %q", key, logLevelWords, o.Value)
+		s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants a log level (%s), got %q", key, logLevelWords, o.Value)
 	}
 	return l
 }
@@ -159,7 +159,7 @@ func (s optionSet) helpers() []string {
 	for _, h := range strings.Split(strings.ToLower(o.Value), ",") {
 		h = strings.TrimSpace(h)
 		if !contains(conntrackHelpers, h) {
-			s.d.Errorf(o.ValuePos, "invalid-option-value", "unknown conntrack helper %q (known: %s)", h, strings.Join(conntrackHelpers, ", "))
+			s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "unknown conntrack helper %q (known: %s)", h, strings.Join(conntrackHelpers, ", "))
 			continue
 		}
 		if !contains(out, h) {
@@ -178,7 +178,7 @@ func (s optionSet) rateLimit() ir.RateLimit {
 		return rl
 	}
 	bad := func(format string, args ...any) ir.RateLimit {
-		s.d.Errorf(o.ValuePos, "invalid-option-value", "log_ratelimit: "+format, args...)
+		s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "log_ratelimit: "+format, args...)
 		return ir.RateLimit{Enabled: true, Rate: 1, Unit: "second", Burst: 5}
 	}
 	for i, part := range strings.Split(o.Value, ",") {
@@ -226,4 +226,9 @@ func (s optionSet) rateLimit() ir.RateLimit {
 		}
 	}
 	return rl
+}
+
+// OptionKeys are the option keys a file kind knows (for completion).
+func OptionKeys(k grammar.Kind) []string {
+	return slices.Clone([][]string{clusterOptions, hostOptions, guestOptions, vnetOptions}[k])
 }

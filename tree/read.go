@@ -213,7 +213,7 @@ func (r *reader) guests(node string) ([]Guest, error) {
 			}
 			path := r.path(filepath.Join(rel, name))
 			if seen[vmid] {
-				r.diags.Errorf(ir.Pos{Filename: path}, "guest-config", "guest %d has both a VM and a container config; the container is ignored", vmid)
+				r.diags.Add(ir.Pos{Filename: path}, ir.CodeGuestConfig, "guest %d has both a VM and a container config; the container is ignored", vmid)
 				continue
 			}
 			seen[vmid] = true
@@ -222,7 +222,7 @@ func (r *reader) guests(node string) ([]Guest, error) {
 				return nil, err
 			}
 			g := Guest{Pos: ir.Pos{Filename: path}, VMID: vmid, Kind: dir.kind}
-			g.NICs = parseGuestConfig(path, dir.kind, data, &r.diags)
+			g.NICs = ParseGuestConfig(path, dir.kind, data, &r.diags)
 			if g.FW, err = r.source(filepath.Join("firewall", stem+".fw"), grammar.Guest); err != nil {
 				return nil, err
 			}

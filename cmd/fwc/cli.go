@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/netip"
 	"runtime/debug"
+	"os"
 
 	"github.com/alecthomas/kong"
 
@@ -20,6 +21,7 @@ type cli struct {
 	Compile compileCmd `cmd:"" help:"Compile a configuration tree into a ruleset."`
 	Lint    lintCmd    `cmd:"" help:"Check configuration trees or single .fw files."`
 	Explain explainCmd `cmd:"" help:"Show which rules decide a packet's fate, and why."`
+	LSP     lspCmd     `cmd:"" name:"lsp" help:"Run the language server on stdin and stdout (for editors)."`
 }
 
 // commonFlags are shared by every command that reads a tree.
@@ -49,6 +51,7 @@ func (c commonFlags) options() (pipeline.Options, error) {
 
 // env is what commands write to.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
@@ -90,7 +93,12 @@ const (
 )
 
 // Main runs fwc with args and returns the exit status.
-func Main(args []string, stdout, stderr io.Writer) (status int) {
+func Main(args []string, stdout, stderr io.Writer) int {
+	return mainIO(args, os.Stdin, stdout, stderr)
+}
+
+// mainIO is Main with its standard input given (lint --stdin-filename).
+func mainIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	var c cli
 	exited := false
 	out := &checkedWriter{w: stdout}
@@ -127,7 +135,7 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 		}
 		return exitUsage
 	}
-	err = ctx.Run(&env{stdout: out, stderr: stderr})
+	err = ctx.Run(&env{stdin: stdin, stdout: out, stderr: stderr})
 	if err != nil && !errors.As(err, new(exitError)) && out.err == nil {
 		fmt.Fprintln(stderr, "fwc:", err)
 	}
