@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"runtime/debug"
 	"os"
+	"runtime/debug"
 
 	"github.com/alecthomas/kong"
 
