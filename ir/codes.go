@@ -23,6 +23,7 @@ const (
 	CodeCorosyncFamily      Code = "corosync-family"
 	CodeFileKind            Code = "file-kind"
 	CodeUnknownOption       Code = "unknown-option"
+	CodeIgnoredOption       Code = "ignored-option"
 	CodeDuplicateOption     Code = "duplicate-option"
 	CodeInvalidOptionValue  Code = "invalid-option-value"
 	CodeEnableTimestamp     Code = "enable-timestamp"
@@ -96,6 +97,7 @@ var Checks = []Check{
 	{CodeCorosyncNode, Warning, "the compiled node is not in corosync.conf's nodelist, so no corosync traffic is allowed for it"},
 	{CodeCorosyncFamily, Warning, "a peer's link address of another family than this node's on that link (the link is not opened between them)"},
 	{CodeUnknownOption, Warning, "an option key the file kind does not know"},
+	{CodeIgnoredOption, Warning, "an option PVE honours that fwc does not (log_nf_conntrack, protection_limit, ebtables: 0)"},
 	{CodeDuplicateOption, Warning, "an option set twice; the last value wins"},
 	{CodeInvalidOptionValue, Error, "an option value of the wrong type or out of range"},
 	{CodeFirewallDisabled, Note, "the cluster or host firewall is off: the ruleset filters nothing (cluster) or not the node's own traffic (host)"},

@@ -219,3 +219,55 @@ func TestOutputPaths(t *testing.T) {
 		t.Errorf("the rules.v4 link was replaced")
 	}
 }
+
+// TestHostOptionsTakeEffect: the options PVE applies outside the ruleset
+// are not silently dropped: the conntrack sysctls reach the kernel through
+// the nft target's --sysctl fragment and the iptables bundle's apply.sh,
+// and options fwc cannot honour draw an ignored-option warning.
+func TestHostOptionsTakeEffect(t *testing.T) {
+	tree := writeTree(t, map[string]string{
+		"firewall/cluster.fw": "[OPTIONS]\nenable: 1\nebtables: 0\n\n[ALIASES]\nlocal_network 10.0.0.0/24\n",
+		"nodes/pve1/host.fw": "[OPTIONS]\nnf_conntrack_max: 1048576\nnf_conntrack_tcp_timeout_established: 86400\n" +
+			"nf_conntrack_tcp_timeout_syn_recv: 30\nlog_nf_conntrack: 1\nprotection_limit: 5\n",
+	})
+	want := []string{"nf_conntrack_max = 1048576", "nf_conntrack_tcp_timeout_established = 86400", "nf_conntrack_tcp_timeout_syn_recv = 30"}
+	sysctl := filepath.Join(t.TempDir(), "fwc.conf")
+	status, _, stderr := run("compile", "--sysctl", sysctl, tree)
+	if status != exitOK {
+		t.Fatalf("status %d, stderr %q", status, stderr)
+	}
+	data, _ := os.ReadFile(sysctl)
+	for _, w := range want {
+		if !strings.Contains(string(data), "net.netfilter."+w+"\n") {
+			t.Errorf("the sysctl fragment lacks %q:\n%s", w, data)
+		}
+	}
+	for _, key := range []string{"log_nf_conntrack", "protection_limit", "ebtables"} {
+		if !strings.Contains(stderr, `"`+key+`" is ignored`) {
+			t.Errorf("no ignored-option warning for %s:\n%s", key, stderr)
+		}
+	}
+	bundle := t.TempDir()
+	if status, _, stderr := run("compile", "--target", "iptables", "-o", bundle, tree); status != exitOK {
+		t.Fatalf("iptables: status %d, stderr %q", status, stderr)
+	}
+	apply, _ := os.ReadFile(filepath.Join(bundle, "apply.sh"))
+	for _, w := range want {
+		if !strings.Contains(string(apply), "net.netfilter."+strings.ReplaceAll(w, " = ", "=")) {
+			t.Errorf("apply.sh does not set %q", w)
+		}
+	}
+	out, _ := os.ReadFile(sysctl)
+	if status, _, _ := run("compile", "--sysctl", sysctl, writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster})); status != exitOK {
+		t.Fatalf("a tree without sysctls: status %d", status)
+	}
+	if data, _ := os.ReadFile(sysctl); strings.Contains(string(data), "net.") || len(data) == 0 || string(data) == string(out) {
+		t.Errorf("a tree without sysctls must leave a fragment without settings:\n%s", data)
+	}
+	for _, bad := range []string{"nf_conntrack_max: 1000", "nf_conntrack_tcp_timeout_syn_recv: 61", "nf_conntrack_tcp_timeout_established: 60"} {
+		dir := writeTree(t, map[string]string{"firewall/cluster.fw": cleanCluster, "nodes/pve1/host.fw": "[OPTIONS]\n" + bad + "\n"})
+		if status, _, stderr := run("compile", dir); status != exitFindings || !strings.Contains(stderr, "[invalid-option-value]") {
+			t.Errorf("%s: status %d, stderr %q", bad, status, stderr)
+		}
+	}
+}
