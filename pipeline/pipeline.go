@@ -192,7 +192,7 @@ func Compile(root string, o Options) (*Output, ir.Diags, error) {
 			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
 	default:
-		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog})
+		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog, NoOptimize: o.NoOptimize})
 	}
 	return out, diags, nil
 }
