@@ -37,6 +37,10 @@ type Options struct {
 	// Resolve looks up a host name in corosync.conf's nodelist (--resolve);
 	// nil means names are errors, as the compile may not run on the node.
 	Resolve func(name string) ([]netip.Addr, error)
+	// DiagnosticsOnly is lint's mode: the ruleset is not wanted, so IP
+	// set contents (longest-match, the costly part), which no check reads,
+	// are left out of it.
+	DiagnosticsOnly bool
 }
 
 // lowerer carries the state of one Lower call.
@@ -45,6 +49,7 @@ type lowerer struct {
 	dc     *scope
 	groups map[string]*groupDef
 	order  []string // group keys in definition order
+	noSets bool     // Options.DiagnosticsOnly
 }
 
 // groupDef is a security group with its lowered rules.
@@ -58,7 +63,7 @@ type groupDef struct {
 // Lower resolves and checks a node's configuration. It always returns a
 // ruleset; items with errors are left out of it.
 func Lower(c Config, o Options) (*ir.Ruleset, ir.Diags) {
-	l := &lowerer{dc: newScope("dc"), groups: map[string]*groupDef{}}
+	l := &lowerer{dc: newScope("dc"), groups: map[string]*groupDef{}, noSets: o.DiagnosticsOnly}
 	rs := &ir.Ruleset{Node: c.Node}
 	if c.Cluster != nil {
 		l.dc.addAliases(c.Cluster, &l.d)
@@ -197,6 +202,9 @@ func (l *lowerer) appendLowered(res lowered, in, out, fwd *[]ir.Rule) {
 // setsOf renders a scope's IP sets; extra adds entries fwc derives itself
 // (keyed by the set's lower-case name).
 func (l *lowerer) setsOf(s *scope, extra map[string][]ir.SetEntry) []ir.Set {
+	if l.noSets {
+		return nil
+	}
 	var out []ir.Set
 	for _, key := range s.order {
 		out = append(out, s.sets[key].irSet(extra[key]))

@@ -1,7 +1,6 @@
 package lower
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -132,18 +131,12 @@ func parseLogLevel(v string) (ir.LogLevel, bool) {
 	return ir.NoLog, false
 }
 
-// The option keys each file kind knows (pve-format.md §3).
+// The option keys each file kind knows (documented in optiondocs.go).
 var (
-	clusterOptions = []string{"enable", "ebtables", "policy_in", "policy_out", "policy_forward", "log_ratelimit"}
-	hostOptions    = []string{"enable", "nftables", "log_level_in", "log_level_out", "log_level_forward",
-		"tcp_flags_log_level", "smurf_log_level", "nosmurfs", "tcpflags", "ndp",
-		"nf_conntrack_allow_invalid", "nf_conntrack_helpers", "nf_conntrack_max",
-		"nf_conntrack_tcp_timeout_established", "nf_conntrack_tcp_timeout_syn_recv",
-		"protection_synflood", "protection_synflood_rate", "protection_synflood_burst",
-		"protection_limit", "log_nf_conntrack"}
-	guestOptions = []string{"enable", "policy_in", "policy_out", "log_level_in", "log_level_out",
-		"macfilter", "ipfilter", "dhcp", "ndp", "radv", "ips", "ips_queues", "layer2_protocols"}
-	vnetOptions = []string{"enable", "policy_forward", "log_level_forward"}
+	clusterOptions = keys(grammar.Cluster)
+	hostOptions    = keys(grammar.Host)
+	guestOptions   = keys(grammar.Guest)
+	vnetOptions    = keys(grammar.VNet)
 )
 
 // conntrackHelpers are the helpers PVE and NFT know (pve-format.md §9.5).
@@ -226,9 +219,4 @@ func (s optionSet) rateLimit() ir.RateLimit {
 		}
 	}
 	return rl
-}
-
-// OptionKeys are the option keys a file kind knows (for completion).
-func OptionKeys(k grammar.Kind) []string {
-	return slices.Clone([][]string{clusterOptions, hostOptions, guestOptions, vnetOptions}[k])
 }

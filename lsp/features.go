@@ -100,8 +100,12 @@ func (s *Server) hover(_ *glsp.Context, p *protocol.HoverParams) (*protocol.Hove
 	var md string
 	if sym, ok := s.lookup(fp, p.Position); ok {
 		md = fmt.Sprintf("%s **%s** (%s:%d)\n```\n%s\n```", sym.kind, sym.name, sym.pos.Filename, sym.pos.Line, strings.TrimRight(sym.body, "\n"))
-	} else if word, _ := wordAt(s.text(fp), p.Position); strings.Contains(word, "(") {
+	} else if word, line := wordAt(s.text(fp), p.Position); strings.Contains(word, "(") {
 		md = macroHover(word)
+	} else if kind, _ := grammar.KindFromName(fp); strings.HasSuffix(word, ":") && strings.HasPrefix(strings.TrimSpace(line), word) {
+		if o, ok := optionDoc(kind, word); ok {
+			md = fmt.Sprintf("option **%s**: %s", o.Key, o.Doc)
+		}
 	}
 	if md == "" {
 		return nil, nil
@@ -209,7 +213,7 @@ func sectionAt(text string, line int) string {
 	lines := strings.Split(text, "\n")
 	for i := min(line, len(lines)-1); i >= 0; i-- {
 		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "[") {
-			return strings.ToUpper(strings.Trim(strings.Fields(strings.Trim(l, "[]"))[0], "[] "))
+			return strings.ToUpper(firstWord(strings.Trim(l, "[] ")))
 		}
 	}
 	return ""
@@ -238,10 +242,15 @@ func (s *Server) completion(_ *glsp.Context, p *protocol.CompletionParams) (any,
 			items = append(items, "[group name]")
 		}
 	case sectionAt(text, int(p.Position.Line)) == "OPTIONS" && len(words) == 0:
-		for _, k := range lower.OptionKeys(kind) {
-			items = append(items, k+": ")
+		for _, o := range lower.OptionDocs(kind) {
+			items = append(items, o.Key+": ")
 		}
 		ck = protocol.CompletionItemKindProperty
+	case sectionAt(text, int(p.Position.Line)) == "OPTIONS":
+		if o, ok := optionDoc(kind, words[0]); ok {
+			items = o.Values
+		}
+		ck = protocol.CompletionItemKindValue
 	case strings.HasPrefix(current, "+"):
 		for _, sym := range s.symbols(fp) {
 			if sym.kind == "IP set" {
@@ -284,4 +293,15 @@ func (s *Server) completion(_ *glsp.Context, p *protocol.CompletionParams) (any,
 		out = append(out, protocol.CompletionItem{Label: it, Kind: &ck})
 	}
 	return out, nil
+}
+
+// optionDoc finds an option key ("key" or "key:") of a file kind.
+func optionDoc(kind grammar.Kind, key string) (lower.OptionDoc, bool) {
+	key = strings.ToLower(strings.TrimSuffix(key, ":"))
+	for _, o := range lower.OptionDocs(kind) {
+		if o.Key == key {
+			return o, true
+		}
+	}
+	return lower.OptionDoc{}, false
 }

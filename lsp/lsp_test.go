@@ -109,7 +109,7 @@ func (c *client) published() protocol.PublishDiagnosticsParams {
 	return protocol.PublishDiagnosticsParams{}
 }
 
-const guestText = "[OPTIONS]\nenable: 1\n[RULES]\nGROUP webgrp\nIN ACCEPT -dest webb -p tcp -dport 443\nIN SSH(ACCEPT) -source +admins\n"
+const guestText = "[OPTIONS]\nenable: 1\n[RULES]\nGROUP Webgrp\nIN ACCEPT -dest webb -p tcp -dport 443\nIN SSH(ACCEPT) -source +admins\n"
 
 // TestSession is an editor's session: open a guest file with an error,
 // see it, hover, jump to a definition, complete, fix it, see it clean.
@@ -133,10 +133,10 @@ func TestSession(t *testing.T) {
 	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
 		URI: docURI, LanguageID: "fwc", Version: 1, Text: guestText}})
 	p := c.published()
-	if p.URI != docURI || len(p.Diagnostics) != 1 {
+	if p.URI != docURI || len(p.Diagnostics) != 2 {
 		t.Fatalf("didOpen: %+v", p)
 	}
-	d := p.Diagnostics[0]
+	d := p.Diagnostics[1]
 	want := protocol.Range{Start: protocol.Position{Line: 4, Character: 16}, End: protocol.Position{Line: 4, Character: 20}}
 	if d.Range != want || d.Source == nil || *d.Source != "fwc" || !strings.Contains(d.Message, `did you mean "web"?`) {
 		t.Errorf("diagnostic %+v (range %+v)", d, d.Range)
@@ -152,6 +152,12 @@ func TestSession(t *testing.T) {
 		TextDocument: protocol.TextDocumentIdentifier{URI: docURI}, Position: protocol.Position{Line: 5, Character: 4}}}, &hover)
 	if !strings.Contains(markdown(hover), "-p tcp -dport 22") {
 		t.Errorf("hover on SSH(ACCEPT): %+v", hover.Contents)
+	}
+
+	c.call("textDocument/hover", protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: docURI}, Position: protocol.Position{Line: 1, Character: 2}}}, &hover)
+	if !strings.Contains(markdown(hover), "Guest firewall on (default 0") {
+		t.Errorf("hover on enable: %+v", hover.Contents)
 	}
 
 	var defs []protocol.Location
@@ -180,9 +186,28 @@ func TestSession(t *testing.T) {
 		t.Errorf("completion of guest option keys: %+v", items)
 	}
 
-	// Fix the typo with an incremental edit: delete the second "b".
+	// The name-case warning on "GROUP Webgrp" has a certain fix.
+	var actions []protocol.CodeAction
+	c.call("textDocument/codeAction", protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: docURI},
+		Range: protocol.Range{Start: protocol.Position{Line: 3, Character: 8}, End: protocol.Position{Line: 3, Character: 8}}}, &actions)
+	if len(actions) != 1 || actions[0].Edit == nil || len(actions[0].Edit.Changes[docURI]) != 1 {
+		t.Fatalf("code actions: %+v", actions)
+	}
+	edit := actions[0].Edit.Changes[docURI][0]
+	if edit.NewText != "webgrp" || edit.Range != (protocol.Range{Start: protocol.Position{Line: 3, Character: 6}, End: protocol.Position{Line: 3, Character: 12}}) {
+		t.Errorf("quick fix %+v", edit)
+	}
+
+	// Apply it, and fix the typo with an incremental edit: delete the
+	// second "b".
 	c.notify("textDocument/didChange", protocol.DidChangeTextDocumentParams{
-		TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: docURI}, Version: 2},
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: docURI}, Version: 2},
+		ContentChanges: []any{protocol.TextDocumentContentChangeEvent{Range: &edit.Range, Text: edit.NewText}}})
+	if p = c.published(); len(p.Diagnostics) != 1 {
+		t.Errorf("after the quick fix: %+v", p.Diagnostics)
+	}
+	c.notify("textDocument/didChange", protocol.DidChangeTextDocumentParams{
+		TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: docURI}, Version: 3},
 		ContentChanges: []any{protocol.TextDocumentContentChangeEvent{
 			Range: &protocol.Range{Start: protocol.Position{Line: 4, Character: 19}, End: protocol.Position{Line: 4, Character: 20}}, Text: ""}}})
 	if p = c.published(); len(p.Diagnostics) != 0 {

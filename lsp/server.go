@@ -23,14 +23,15 @@ import (
 type Server struct {
 	mu         sync.Mutex
 	o          pipeline.LintOptions
-	docs       map[string]string // path → text of open documents
+	docs       map[string]string   // path → text of open documents
+	last       map[string]ir.Diags // path → the findings last published
 	workspaces map[string]*pipeline.Workspace
 	handler    protocol.Handler
 }
 
 // New makes a server that lints with o.
 func New(o pipeline.LintOptions) *Server {
-	s := &Server{o: o, docs: map[string]string{}, workspaces: map[string]*pipeline.Workspace{}}
+	s := &Server{o: o, docs: map[string]string{}, last: map[string]ir.Diags{}, workspaces: map[string]*pipeline.Workspace{}}
 	s.handler = protocol.Handler{
 		Initialize:                     s.initialize,
 		Initialized:                    func(*glsp.Context, *protocol.InitializedParams) error { return nil },
@@ -45,6 +46,7 @@ func New(o pipeline.LintOptions) *Server {
 		TextDocumentDefinition:         s.definition,
 		TextDocumentReferences:         s.references,
 		TextDocumentCompletion:         s.completion,
+		TextDocumentCodeAction:         s.codeAction,
 	}
 	return s
 }
@@ -121,6 +123,7 @@ func (s *Server) didClose(ctx *glsp.Context, p *protocol.DidCloseTextDocumentPar
 	defer s.mu.Unlock()
 	fp := path(p.TextDocument.URI)
 	delete(s.docs, fp)
+	delete(s.last, fp)
 	if w := s.workspace(fp); w != nil {
 		w.SetOverlay(fp, nil)
 	}
@@ -174,9 +177,11 @@ func (s *Server) update(ctx *glsp.Context, fp, text string) error {
 		return err
 	}
 	out := []protocol.Diagnostic{}
+	s.last[fp] = nil
 	for _, d := range ds {
 		if d.Pos.Filename == fp {
 			out = append(out, s.diagnostic(text, d))
+			s.last[fp] = append(s.last[fp], d)
 		}
 	}
 	ctx.Notify(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{URI: uri(fp), Diagnostics: out})
@@ -208,6 +213,34 @@ func (s *Server) rangeOf(text string, pos, end ir.Pos) protocol.Range {
 		return protocol.Range{Start: start, End: start}
 	}
 	return protocol.Range{Start: start, End: position(text, end.Line, end.Column)}
+}
+
+// codeAction offers the certain fixes (lint --fix's) of the findings in
+// the range as quick fixes.
+func (s *Server) codeAction(_ *glsp.Context, p *protocol.CodeActionParams) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fp := path(p.TextDocument.URI)
+	text := s.docs[fp]
+	out := []protocol.CodeAction{}
+	for _, d := range s.last[fp] {
+		if d.Fix == nil {
+			continue
+		}
+		r := s.rangeOf(text, d.Fix.Pos, d.Fix.End)
+		if before(r.End, p.Range.Start) || before(p.Range.End, r.Start) {
+			continue
+		}
+		out = append(out, protocol.CodeAction{Title: "Replace with " + d.Fix.NewText, Kind: ptr(protocol.CodeActionKindQuickFix),
+			Diagnostics: []protocol.Diagnostic{s.diagnostic(text, d)}, IsPreferred: &protocol.True,
+			Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentUri][]protocol.TextEdit{
+				p.TextDocument.URI: {{Range: r, NewText: d.Fix.NewText}}}}})
+	}
+	return out, nil
+}
+
+func before(a, b protocol.Position) bool {
+	return a.Line < b.Line || a.Line == b.Line && a.Character < b.Character
 }
 
 // text is a file's current text: the open document's, else the disk's.

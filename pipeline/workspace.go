@@ -182,7 +182,9 @@ func parseEach(sources []*tree.Source) []parsedFile {
 // files, the given guests and VNets.
 func (w *Workspace) lower(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source) ir.Diags {
 	var diags ir.Diags
-	_, ld := lower.Lower(config(t, guests, vnets, w.parseAll, &diags), w.o.lowerOptions())
+	lo := w.o.lowerOptions()
+	lo.DiagnosticsOnly = true
+	_, ld := lower.Lower(config(t, guests, vnets, w.parseAll, &diags), lo)
 	return append(diags, ld...)
 }
 

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/fwc-project/fwc/explain"
@@ -117,24 +119,40 @@ func (c *explainCmd) packet() (explain.Packet, error) {
 
 func writeExplainText(w io.Writer, q explain.Packet, res explain.Result) error {
 	fmt.Fprintf(w, "%s: %s (%s) -> %s (%s)\n", res.Verdict, q.From, res.Src, q.To, res.Dst)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	for _, s := range res.Path {
-		where := s.Pos.Filename
-		if s.Pos.IsValid() {
-			where = fmt.Sprintf("%s:%d", s.Pos.Filename, s.Pos.Line)
-		}
-		if where == "" {
-			where = "(built in)"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Chain, s.Match, where)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Chain, s.Match, origin(s))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// Steps without an origin would end in the padding.
+	for _, l := range strings.SplitAfter(table.String(), "\n") {
+		if l != "" {
+			fmt.Fprintln(w, strings.TrimRight(l, " \n"))
+		}
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	return nil
+}
+
+// origin is where a step's rule comes from: the configuration line, or
+// the built-in item (with the file or line behind it when known).
+func origin(s explain.Step) string {
+	where := s.Pos.Filename
+	if s.Pos.IsValid() {
+		where = fmt.Sprintf("%s:%d", s.Pos.Filename, s.Pos.Line)
+	}
+	switch {
+	case s.Item != "" && where != "":
+		return "built-in " + s.Item + ", " + where
+	case s.Item != "":
+		return "built-in " + s.Item
+	}
+	return where
 }
 
 type explainDoc struct {
@@ -152,6 +170,7 @@ type jsonStep struct {
 	Match string `json:"match"`
 	File  string `json:"file"`
 	Line  int    `json:"line"`
+	Item  string `json:"item,omitempty"` // the built-in policy item
 }
 
 func writeExplainJSON(w io.Writer, res explain.Result) error {
@@ -161,7 +180,7 @@ func writeExplainJSON(w io.Writer, res explain.Result) error {
 		doc.IPTables = res.IPTables.String()
 	}
 	for _, s := range res.Path {
-		doc.Path = append(doc.Path, jsonStep{Chain: s.Chain, Match: s.Match, File: s.Pos.Filename, Line: s.Pos.Line})
+		doc.Path = append(doc.Path, jsonStep{Chain: s.Chain, Match: s.Match, File: s.Pos.Filename, Line: s.Pos.Line, Item: s.Item})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
