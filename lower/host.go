@@ -26,13 +26,13 @@ func (l *lowerer) lowerHost(c Config, copts optionSet, o Options) ir.Host {
 	h.PolicyIn, h.PolicyPos[0] = copts.policy("policy_in", ir.Drop, true)
 	h.PolicyOut, h.PolicyPos[1] = copts.policy("policy_out", ir.Accept, true)
 	h.PolicyForward, h.PolicyPos[2] = copts.policy("policy_forward", ir.Accept, false)
-	// Runtime settings: checked here, applied by sysctl, not by the ruleset.
-	for _, key := range []string{"nf_conntrack_max", "nf_conntrack_tcp_timeout_established", "nf_conntrack_tcp_timeout_syn_recv", "protection_limit"} {
-		hopts.integer(key, 0)
-	}
-	hopts.boolean("log_nf_conntrack", false)
+	h.Sysctls = hopts.sysctls()
+	hopts.ignored(hopts.boolean("log_nf_conntrack", false), "log_nf_conntrack", "conntrack events are logged by pvefw-logger, which fwc does not replace")
+	hopts.ignored(hopts.integer("protection_limit", -1) >= 0, "protection_limit", "PVE does not use it either")
+	copts.ignored(!copts.boolean("ebtables", true), "ebtables", "fwc always builds its MAC and ARP filters; macfilter: 0 in a guest's file switches them off for that guest")
+	// nftables picks PVE's implementation, not what it filters: --target
+	// makes that choice here, so the option has no effect and no warning.
 	hopts.boolean("nftables", false)
-	copts.boolean("ebtables", true)
 	if hopts.boolean("protection_synflood", false) {
 		h.Synflood = &ir.Synflood{
 			Rate:  hopts.integer("protection_synflood_rate", 200),
@@ -62,6 +62,9 @@ func (l *lowerer) lowerHost(c Config, copts optionSet, o Options) ir.Host {
 		h.Blacklist = s.name
 	}
 	l.ensureManagement(h.LocalNetwork)
+	if !h.Enabled && c.Host != nil {
+		l.noteDisabled(optionPos(c.Host, hopts, "enable"), "the host firewall is disabled (host.fw enable: 0): the ruleset does not filter the node's own traffic")
+	}
 	h.Enabled = h.Enabled && c.Cluster != nil
 	return h
 }
