@@ -29,6 +29,7 @@ const (
 	CodeEnableTimestamp     Code = "enable-timestamp"
 	CodeFirewallDisabled    Code = "firewall-disabled"
 	CodeNoLocalNetwork      Code = "no-local-network"
+	CodeManagementLockout   Code = "management-lockout"
 	CodeUnsupported         Code = "unsupported"
 	CodeSdnIpset            Code = "sdn-ipset"
 	CodeInvalidName         Code = "invalid-name"
@@ -102,6 +103,7 @@ var Checks = []Check{
 	{CodeInvalidOptionValue, Error, "an option value of the wrong type or out of range"},
 	{CodeFirewallDisabled, Note, "the cluster or host firewall is off: the ruleset filters nothing (cluster) or not the node's own traffic (host)"},
 	{CodeEnableTimestamp, Warning, "cluster enable holds a timestamp (PVE's temporary enable), compiled as disabled"},
+	{CodeManagementLockout, Warning, "the input policy drops and no local_network or management IP set entry says where management access comes from (a lockout on the next reload)"},
 	{CodeNoLocalNetwork, Warning, "local_network is unknown, so the management and corosync allowances are limited or open"},
 	{CodeUnsupported, Warning, "a PVE feature fwc does not implement (ips)"},
 	{CodeSdnIpset, Error, "a reference to an SDN IP set (+sdn/...), which comes from the SDN configuration fwc does not read"},

@@ -3,6 +3,7 @@ package lower
 import (
 	"net/netip"
 
+	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
 )
 
@@ -87,6 +88,22 @@ func (l *lowerer) localNetwork(c Config, o Options) []netip.Prefix {
 		l.d.Add(pos, ir.CodeNoLocalNetwork, "local_network is unknown (no [ALIASES] local_network and no --local-network): the management and corosync allowances are limited to the management IP set and open to any source respectively")
 	}
 	return nil
+}
+
+// warnLockout warns when the host's input policy drops and nothing says
+// where management access comes from: no local_network and an empty
+// management IP set. Then the ruleset allows SSH and the web UI only
+// where the host's own rules do, and the next reload is the most common
+// way admins lock themselves out of a host.
+func (l *lowerer) warnLockout(cluster *grammar.File, copts optionSet, h ir.Host) {
+	if h.PolicyIn == ir.Accept || len(h.LocalNetwork) > 0 || len(l.dc.sets["management"].entries) > 0 {
+		return
+	}
+	pos := h.PolicyPos[0]
+	if !pos.IsValid() {
+		pos = optionPos(cluster, copts, "enable")
+	}
+	l.d.Add(pos, ir.CodeManagementLockout, "the input policy is %s and nothing names the management network (no local_network, no --local-network, an empty management IP set): SSH and the web UI are reachable only where host rules accept them; a reload may lock you out", h.PolicyIn)
 }
 
 // ensureManagement makes the management set exist in dc scope and adds the

@@ -78,6 +78,9 @@ func Lower(c Config, o Options) (*ir.Ruleset, ir.Diags) {
 	rs.LogRateLimit = copts.rateLimit()
 	l.lowerGroups()
 	rs.Host = l.lowerHost(c, copts, o)
+	if rs.Enabled && rs.Host.Enabled {
+		l.warnLockout(c.Cluster, copts, rs.Host)
+	}
 	for _, g := range c.Guests {
 		rs.Guests = append(rs.Guests, l.lowerGuest(g, rs))
 	}

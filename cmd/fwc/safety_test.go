@@ -271,3 +271,29 @@ func TestHostOptionsTakeEffect(t *testing.T) {
 		}
 	}
 }
+
+// TestManagementLockout: lint warns when the host's input policy drops
+// and nothing names where management access comes from.
+func TestManagementLockout(t *testing.T) {
+	for _, tc := range []struct {
+		name, cluster string
+		warn          bool
+	}{
+		{"nothing known, default DROP", "[OPTIONS]\nenable: 1\n", true},
+		{"nothing known, REJECT", "[OPTIONS]\nenable: 1\npolicy_in: REJECT\n", true},
+		{"empty management set", "[OPTIONS]\nenable: 1\n\n[IPSET management]\n", true},
+		{"local_network", cleanCluster, false},
+		{"management set", "[OPTIONS]\nenable: 1\n\n[IPSET management]\n192.0.2.10\n", false},
+		{"input policy ACCEPT", "[OPTIONS]\nenable: 1\npolicy_in: ACCEPT\n", false},
+		{"firewall off", "[OPTIONS]\nenable: 0\n", false},
+	} {
+		status, stdout, _ := run("lint", writeTree(t, map[string]string{"firewall/cluster.fw": tc.cluster}))
+		if got := strings.Contains(stdout, "[management-lockout]"); got != tc.warn || status != exitOK {
+			t.Errorf("%s: status %d, warning %v, want %v:\n%s", tc.name, status, got, tc.warn, stdout)
+		}
+	}
+	dir := writeTree(t, map[string]string{"firewall/cluster.fw": "[OPTIONS]\nenable: 1\n"})
+	if _, stdout, _ := run("lint", "--local-network", "10.0.0.0/24", dir); strings.Contains(stdout, "[management-lockout]") {
+		t.Errorf("--local-network names the management network:\n%s", stdout)
+	}
+}
