@@ -104,19 +104,19 @@ func TestExplain(t *testing.T) {
 			name:  "bridged, group accepts on the unicast path",
 			q:     explain.Packet{From: ep("101"), To: ep("100"), DPort: 80},
 			want:  ir.Accept,
-			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 9}, {"group-web-in", 9}, {"guest-in", 0}},
+			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 9}, {"group-web-in", 9}, {"bridged", 0}, {"guest-in", 0}},
 		},
 		{
 			name:  "bridged, REJECT policy really rejects",
 			q:     explain.Packet{From: ep("101/net0"), To: ep("100/net0"), DPort: 81},
 			want:  ir.Reject,
-			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 9}, {"group-web-in", 0}, {"guest-100-net0-in", 0}, {"do-reject", 0}},
+			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 9}, {"group-web-in", 9}, {"guest-100-net0-in", 0}, {"do-reject", 0}},
 		},
 		{
 			name:  "host-sent frames take the late path, where REJECT drops",
 			q:     explain.Packet{From: ep("host"), To: ep("100"), DPort: 81},
 			want:  ir.Drop,
-			steps: []step{{"output", 0}, {"guest-in", 0}, {"guest-100-net0-in-late", 9}, {"group-web-in-late", 0}, {"guest-100-net0-in-late", 0}},
+			steps: []step{{"output", 0}, {"guest-in", 0}, {"guest-100-net0-in-late", 9}, {"group-web-in-late", 9}, {"guest-100-net0-in-late", 0}},
 			note:  "the iptables backend rejects",
 		},
 		{
@@ -141,7 +141,7 @@ func TestExplain(t *testing.T) {
 			name:  "ARP is flooded and accepted",
 			q:     explain.Packet{From: ep("100"), To: ep("101"), Proto: "arp"},
 			want:  ir.Accept,
-			steps: []step{{"guest-out", 0}, {"guest-100-net0-out", 0}, {"guest-in", 0}, {"guest-101-net0-in-late", 0}},
+			steps: []step{{"guest-out", 0}, {"guest-100-net0-out", 0}, {"bridged", 0}, {"guest-in", 0}, {"guest-101-net0-in-late", 0}},
 		},
 		{
 			name:  "router advertisements are blocked without radv",
@@ -165,7 +165,7 @@ func TestExplain(t *testing.T) {
 			name:  "established traffic passes conntrack",
 			q:     explain.Packet{From: ep("101"), To: ep("100"), DPort: 81, State: explain.Established},
 			want:  ir.Accept,
-			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 0}, {"guest-in", 0}},
+			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 0}, {"bridged", 0}, {"guest-in", 0}},
 		},
 		{
 			name:  "conntrack calls a stray FIN invalid",

@@ -72,9 +72,15 @@ func Lower(c Config, o Options) (*ir.Ruleset, ir.Diags) {
 	}
 	copts := collectOptions(c.Cluster, clusterOptions, &l.d)
 	rs.Enabled = l.clusterEnable(copts)
+	if !rs.Enabled && c.Cluster != nil {
+		l.noteDisabled(optionPos(c.Cluster, copts, "enable"), "the firewall is disabled (cluster.fw enable is not 1): the ruleset removes fwc's tables and filters nothing, as PVE removes its rules")
+	}
 	rs.LogRateLimit = copts.rateLimit()
 	l.lowerGroups()
 	rs.Host = l.lowerHost(c, copts, o)
+	if rs.Enabled && rs.Host.Enabled {
+		l.warnLockout(c.Cluster, copts, rs.Host)
+	}
 	for _, g := range c.Guests {
 		rs.Guests = append(rs.Guests, l.lowerGuest(g, rs))
 	}
@@ -109,6 +115,24 @@ func (l *lowerer) clusterEnable(s optionSet) bool {
 		return false
 	}
 	return s.boolean("enable", false)
+}
+
+// noteDisabled says that a compile filters less than a reader of the tree
+// might expect, so that nobody is surprised by a firewall that is off.
+func (l *lowerer) noteDisabled(pos ir.Pos, msg string) {
+	l.d.Add(pos, ir.CodeFirewallDisabled, "%s", msg)
+}
+
+// optionPos is where an option is set, else the file's first option, else
+// the file itself.
+func optionPos(f *grammar.File, s optionSet, key string) ir.Pos {
+	if o := s.byKey[key]; o != nil {
+		return o.Pos
+	}
+	if len(f.Options) > 0 {
+		return f.Options[0].Pos
+	}
+	return ir.Pos{Filename: f.Name}
 }
 
 // defineGroups records the [group] sections of cluster.fw.
