@@ -72,14 +72,14 @@ func Parse(filename string, data []byte) (*Section, ir.Diags) {
 		case body == "" || body[0] == '#':
 		case body == "}":
 			if len(stack) == 1 {
-				diags.Errorf(at(col), "corosync-syntax", "'}' without an open section")
+				diags.Add(at(col), ir.CodeCorosyncSyntax, "'}' without an open section")
 				continue
 			}
 			stack = stack[:len(stack)-1]
 		case strings.HasSuffix(body, "{"):
 			name := strings.TrimRight(strings.TrimSuffix(body, "{"), " \t")
 			if !validName(name) {
-				diags.Errorf(at(col), "corosync-syntax", "bad section header %q (want `name {`)", body)
+				diags.Add(at(col), ir.CodeCorosyncSyntax, "bad section header %q (want `name {`)", body)
 				// Open it anyway, so its '}' still balances.
 			}
 			s := &Section{Pos: at(col), Name: name}
@@ -90,7 +90,7 @@ func Parse(filename string, data []byte) (*Section, ir.Diags) {
 			key, value, ok := strings.Cut(body, ":")
 			key = strings.TrimRight(key, " \t")
 			if !ok || !validName(key) {
-				diags.Errorf(at(col), "corosync-syntax", "cannot read %q (want `key: value`, `name {` or `}`)", body)
+				diags.Add(at(col), ir.CodeCorosyncSyntax, "cannot read %q (want `key: value`, `name {` or `}`)", body)
 				continue
 			}
 			vcol := col + len(body) - len(value)
@@ -101,7 +101,7 @@ func Parse(filename string, data []byte) (*Section, ir.Diags) {
 		}
 	}
 	for _, s := range stack[1:] {
-		diags.Errorf(s.Pos, "corosync-syntax", "section %q is not closed", s.Name)
+		diags.Add(s.Pos, ir.CodeCorosyncSyntax, "section %q is not closed", s.Name)
 	}
 	return root, diags
 }

@@ -136,7 +136,7 @@ func (p *fileParser) header(text string) {
 		p.group = &Group{Pos: h.Pos, Name: h.Name.Text, NamePos: h.Name.Pos, Comment: comment(h.Comment)}
 	}
 	if !p.allowed(p.sect) {
-		p.diags.Errorf(h.Pos, "section-not-allowed", "%s section not allowed in a %s file", sectionNames[p.sect], p.f.Kind)
+		p.diags.Add(h.Pos, ir.CodeSectionNotAllowed, "%s section not allowed in a %s file", sectionNames[p.sect], p.f.Kind)
 		p.sect = skipped
 		return
 	}
@@ -172,7 +172,7 @@ func (p *fileParser) data(text string, first int) {
 	case noSection:
 		if !p.outside {
 			// The leading blanks are ASCII: one column each.
-			p.diags.Errorf(p.at.pos(ir.Pos{Offset: first, Line: 1, Column: first + 1}), "data-outside-section", "data before the first section header")
+			p.diags.Add(p.at.pos(ir.Pos{Offset: first, Line: 1, Column: first + 1}), ir.CodeDataOutsideSection, "data before the first section header")
 			p.outside = true
 		}
 	case skipped:
@@ -252,7 +252,7 @@ func parseText[T any, L any, P line[L]](lp *participle.Parser[L], conv func(*L) 
 	if err != nil {
 		var uerr *participle.UnexpectedTokenError
 		if errors.As(err, &uerr) && l != nil {
-			r.diags.Errorf(pos(uerr.Unexpected.Pos), "syntax", "%s", P(l).syntaxError(&uerr.Unexpected))
+			r.diags.Add(pos(uerr.Unexpected.Pos), ir.CodeSyntax, "%s", P(l).syntaxError(&uerr.Unexpected))
 		} else {
 			r.diags = syntax(err)
 		}
@@ -290,9 +290,9 @@ func syntax(err error) ir.Diags {
 	var ds ir.Diags
 	var perr participle.Error
 	if errors.As(err, &perr) {
-		ds.Errorf(pos(perr.Position()), "syntax", "%s", perr.Message())
+		ds.Add(pos(perr.Position()), ir.CodeSyntax, "%s", perr.Message())
 	} else {
-		ds.Errorf(ir.Pos{}, "syntax", "%s", err)
+		ds.Add(ir.Pos{}, ir.CodeSyntax, "%s", err)
 	}
 	return ds
 }

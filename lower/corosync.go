@@ -42,14 +42,14 @@ func (l *lowerer) lowerCorosync(conf *corosync.Section, node string, o Options) 
 			if oneOf(k.Value, "knet", "udp", "udpu") {
 				c.Transport = k.Value
 			} else {
-				l.d.Errorf(k.ValuePos, "corosync-config", "unknown totem transport %q (knet, udp or udpu)", k.Value)
+				l.d.Add(k.ValuePos, ir.CodeCorosyncConfig, "unknown totem transport %q (knet, udp or udpu)", k.Value)
 			}
 		}
 		if k := totem.Get("ip_version"); k != nil {
 			if oneOf(k.Value, "ipv4", "ipv6", "ipv4-6", "ipv6-4") {
 				strategy = k.Value
 			} else {
-				l.d.Errorf(k.ValuePos, "corosync-config", "unknown totem ip_version %q (ipv4, ipv6, ipv4-6 or ipv6-4)", k.Value)
+				l.d.Add(k.ValuePos, ir.CodeCorosyncConfig, "unknown totem ip_version %q (ipv4, ipv6, ipv4-6 or ipv6-4)", k.Value)
 			}
 		}
 	}
@@ -62,7 +62,7 @@ func (l *lowerer) lowerCorosync(conf *corosync.Section, node string, o Options) 
 	}
 	i := slices.IndexFunc(members, func(m corosyncMember) bool { return m.name == node })
 	if i < 0 {
-		l.d.Warnf(conf.Pos, "corosync-node", "node %q is not in corosync.conf's nodelist: no corosync traffic is allowed to or from it", node)
+		l.d.Add(conf.Pos, ir.CodeCorosyncNode, "node %q is not in corosync.conf's nodelist: no corosync traffic is allowed to or from it", node)
 		return c
 	}
 	local := members[i]
@@ -75,7 +75,7 @@ func (l *lowerer) lowerCorosync(conf *corosync.Section, node string, o Options) 
 				continue
 			}
 			if pa.addr.Is4() != la.addr.Is4() {
-				l.d.Warnf(pa.pos, "corosync-family", "%s's link %d address %s is not of the family of this node's (%s): corosync cannot use the link between them, and it is not opened", m.name, n, pa.addr, la.addr)
+				l.d.Add(pa.pos, ir.CodeCorosyncFamily, "%s's link %d address %s is not of the family of this node's (%s): corosync cannot use the link between them, and it is not opened", m.name, n, pa.addr, la.addr)
 				continue
 			}
 			link.Peers = append(link.Peers, ir.CorosyncPeer{Pos: pa.pos, Node: m.name, Addr: pa.addr})
@@ -90,7 +90,7 @@ func (l *lowerer) lowerCorosync(conf *corosync.Section, node string, o Options) 
 func (l *lowerer) single(conf *corosync.Section, name string) *corosync.Section {
 	subs := conf.Sub(name)
 	for _, s := range subs[min(1, len(subs)):] {
-		l.d.Errorf(s.Pos, "corosync-config", "a second %s section", name)
+		l.d.Add(s.Pos, ir.CodeCorosyncConfig, "a second %s section", name)
 	}
 	if len(subs) == 0 {
 		return nil
@@ -110,13 +110,11 @@ func (l *lowerer) members(nl *corosync.Section, strategy string, o Options) []co
 		} else if k := ns.Get("ring0_addr"); k != nil {
 			m.name = k.Value
 		} else {
-			l.d.Errorf(ns.Pos, "corosync-config", "node without name or ring0_addr")
+			l.d.Add(ns.Pos, ir.CodeCorosyncConfig, "node without name or ring0_addr")
 			continue
 		}
 		if prev, ok := seen[m.name]; ok {
-			l.d = append(l.d, ir.Diagnostic{Pos: ns.Pos, Severity: ir.Error, Code: "corosync-config",
-				Message: "node " + quote(m.name) + " is listed twice",
-				Related: []ir.Related{{Pos: prev, Message: "first listed here"}}})
+			l.d = append(l.d, ir.Diag(ns.Pos, ir.CodeCorosyncConfig, "node %s is listed twice", quote(m.name)).WithRelated(prev, "first listed here"))
 			continue
 		}
 		seen[m.name] = ns.Pos
@@ -127,11 +125,11 @@ func (l *lowerer) members(nl *corosync.Section, strategy string, o Options) []co
 			}
 			n, err := strconv.Atoi(sub[1])
 			if err != nil || n > 7 {
-				l.d.Errorf(k.Pos, "corosync-config", "%s: corosync has links 0 to 7", k.Name)
+				l.d.Add(k.Pos, ir.CodeCorosyncConfig, "%s: corosync has links 0 to 7", k.Name)
 				continue
 			}
 			if _, dup := m.addrs[n]; dup {
-				l.d.Errorf(k.Pos, "corosync-config", "node %q has a second address for link %d", m.name, n)
+				l.d.Add(k.Pos, ir.CodeCorosyncConfig, "node %q has a second address for link %d", m.name, n)
 				continue
 			}
 			if a, ok := l.linkAddr(k, strategy, o); ok {
@@ -150,24 +148,24 @@ func (l *lowerer) members(nl *corosync.Section, strategy string, o Options) []co
 func (l *lowerer) linkAddr(k corosync.Key, strategy string, o Options) (netip.Addr, bool) {
 	if a, err := netip.ParseAddr(k.Value); err == nil {
 		if a.Zone() != "" {
-			l.d.Errorf(k.ValuePos, "corosync-config", "%s: an address with a zone cannot be matched by the firewall", k.Value)
+			l.d.Add(k.ValuePos, ir.CodeCorosyncConfig, "%s: an address with a zone cannot be matched by the firewall", k.Value)
 			return netip.Addr{}, false
 		}
 		return a.Unmap(), true
 	}
 	if o.Resolve == nil {
-		l.d.Errorf(k.ValuePos, "corosync-name", "%s is a host name: PVE resolves it on the node when it compiles; write the address, or let fwc resolve it here with --resolve", k.Value)
+		l.d.Add(k.ValuePos, ir.CodeCorosyncName, "%s is a host name: PVE resolves it on the node when it compiles; write the address, or let fwc resolve it here with --resolve", k.Value)
 		return netip.Addr{}, false
 	}
 	addrs, err := o.Resolve(k.Value)
 	if err != nil {
-		l.d.Errorf(k.ValuePos, "corosync-name", "cannot resolve %s: %v", k.Value, err)
+		l.d.Add(k.ValuePos, ir.CodeCorosyncName, "cannot resolve %s: %v", k.Value, err)
 		return netip.Addr{}, false
 	}
 	if a, ok := pickFamily(addrs, strategy); ok {
 		return a, true
 	}
-	l.d.Errorf(k.ValuePos, "corosync-name", "%s resolves to no address of the families ip_version %s allows", k.Value, strategy)
+	l.d.Add(k.ValuePos, ir.CodeCorosyncName, "%s resolves to no address of the families ip_version %s allows", k.Value, strategy)
 	return netip.Addr{}, false
 }
 

@@ -53,7 +53,7 @@ func TestCorosyncResolve(t *testing.T) {
 		var codes []string
 		for _, x := range d {
 			if x.Severity == ir.Error {
-				codes = append(codes, x.Pos.String()+" "+x.Code)
+				codes = append(codes, x.Pos.String()+" "+string(x.Code))
 			}
 		}
 		if diff := cmp.Diff([]string{"corosync.conf:12:15 corosync-name"}, codes); diff != "" {

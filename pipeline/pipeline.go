@@ -58,40 +58,52 @@ func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
 // optimises the result. The diagnostics are unsorted.
 func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	var diags ir.Diags
-	c := lower.Config{Node: t.Node}
-	// One parse of every file on all cores; sources[i] is nil for a
-	// missing file.
-	sources := []*tree.Source{t.Cluster, t.Host}
-	for _, g := range t.Guests {
-		sources = append(sources, g.FW)
-	}
-	sources = append(sources, t.VNets...)
-	files := parse(sources, &diags)
-	c.Cluster, c.Host = files[0], files[1]
-	for i, g := range t.Guests {
-		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: files[2+i]})
-	}
-	c.VNets = files[2+len(t.Guests):]
-	if t.Corosync != nil {
-		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
-		c.Corosync = conf
-		diags = append(diags, cd...)
-	}
-	lo := lower.Options{LocalNetwork: o.LocalNetwork}
-	if o.Resolve {
-		lo.Resolve = resolveHost
-	}
-	rs, ld := lower.Lower(c, lo)
+	c := config(t, t.Guests, t.VNets, parse, &diags)
+	rs, ld := lower.Lower(c, o.lowerOptions())
 	if t.Node == "" && len(t.Nodes) > 0 {
 		// No node was chosen: its guests are missing, so "unused" says
 		// nothing.
-		ld = dropCodes(ld, "unused-alias", "unused-ipset", "unused-group")
+		ld = dropCodes(ld, ir.CodeUnusedAlias, ir.CodeUnusedIpset, ir.CodeUnusedGroup)
 	}
 	diags = append(diags, ld...)
 	if !o.NoOptimize {
 		lower.Optimize(rs)
 	}
 	return rs, diags
+}
+
+// config builds lower's input from a tree: its cluster, host and
+// corosync files, and the given guests and VNets (all of the tree's, or
+// the few a lint of one file needs). parse parses the sources in one go
+// (on all cores); sources[i] is nil for a missing file.
+func config(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source, parse func([]*tree.Source, *ir.Diags) []*grammar.File, d *ir.Diags) lower.Config {
+	c := lower.Config{Node: t.Node}
+	sources := []*tree.Source{t.Cluster, t.Host}
+	for _, g := range guests {
+		sources = append(sources, g.FW)
+	}
+	sources = append(sources, vnets...)
+	files := parse(sources, d)
+	c.Cluster, c.Host = files[0], files[1]
+	for i, g := range guests {
+		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: files[2+i]})
+	}
+	c.VNets = files[2+len(guests):]
+	if t.Corosync != nil {
+		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
+		c.Corosync = conf
+		*d = append(*d, cd...)
+	}
+	return c
+}
+
+// lowerOptions are the options lower takes from the command line.
+func (o Options) lowerOptions() lower.Options {
+	lo := lower.Options{LocalNetwork: o.LocalNetwork}
+	if o.Resolve {
+		lo.Resolve = resolveHost
+	}
+	return lo
 }
 
 // parse parses the sources that exist; the result has nil for the others.
@@ -185,7 +197,7 @@ func Compile(root string, o Options) (*Output, ir.Diags, error) {
 			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
 	default:
-		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog})
+		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog, NoOptimize: o.NoOptimize})
 	}
 	return out, diags, nil
 }

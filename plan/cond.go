@@ -55,6 +55,14 @@ type Port struct {
 	Ranges []ir.PortRange
 }
 
+// PortInSet matches a transport port against a named port set of the
+// table (TypeService); Proto as in Port.
+type PortInSet struct {
+	Proto uint8
+	Side  Side
+	Set   string
+}
+
 // ICMP matches ICMP (V6 false) or ICMPv6 types. With a code there is
 // exactly one type.
 type ICMP struct {
@@ -212,6 +220,7 @@ func (Protocol) cond()       {}
 func (Iface) cond()          {}
 func (L4) cond()             {}
 func (Port) cond()           {}
+func (PortInSet) cond()      {}
 func (ICMP) cond()           {}
 func (ICMPRange) cond()      {}
 func (Addr) cond()           {}
@@ -231,7 +240,7 @@ func (SourceRate) cond()     {}
 // check that each backend and evaluator handles each type.
 var AllConds = []Cond{
 	Protocol{Proto: IPv6}, Iface{Side: Src, Name: "eth0"}, L4{Protos: []uint8{protoTCP}},
-	Port{Side: Dst, Ranges: ports(22)}, ICMP{Types: VitalICMP}, ICMPRange{V6: true, Lo: NDPRouterSolicit, Hi: NDPNeighborAdvert},
+	Port{Side: Dst, Ranges: ports(22)}, PortInSet{Proto: protoTCP, Side: Dst, Set: "ports-1"}, ICMP{Types: VitalICMP}, ICMPRange{V6: true, Lo: NDPRouterSolicit, Hi: NDPNeighborAdvert},
 	Addr{Side: Dst, Prefixes: []netip.Prefix{Multicast4}}, AddrInSet{Side: Src, Set: "v4-s"},
 	AddrType{Side: Dst, Types: []RouteType{Broadcast}}, PktType{Types: []LinkType{LinkMulticast}},
 	CtState{States: []State{StateInvalid}}, SynAlone, EtherAddr{Side: Src, MAC: "02:00:00:00:00:01", Not: true},

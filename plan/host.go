@@ -82,6 +82,9 @@ func (b *builder) output(c *Chain) {
 	if len(v6) > 0 {
 		c.add(o, Accept{}, Addr{Side: Dst, V6: true, Prefixes: v6}, Port{Proto: protoTCP, Side: Dst, Ranges: LocalPorts})
 	}
+	if h.Cluster != nil {
+		b.corosyncMembers(c, ir.Out)
+	}
 	b.policy(c, h.PolicyOut, h.LogOut, dialect{}, h.PolicyPos[ir.Out])
 }
 
@@ -95,21 +98,54 @@ func (b *builder) allowances(c *Chain) {
 	for _, v6 := range []bool{false, true} {
 		c.add(o, Accept{}, AddrInSet{Side: Src, V6: v6, Set: SetName(v6, h.Management)}, Port{Proto: protoTCP, Side: Dst, Ranges: ManagementPorts})
 	}
-	o = builtin(ItemCorosync, ir.Pos{})
-	corosync := Port{Proto: protoUDP, Side: Dst, Ranges: CorosyncPorts}
-	v4, v6 := split(h.Corosync)
-	if len(v4)+len(v6) == 0 {
-		c.add(o, Accept{}, corosync)
-	}
-	if len(v4) > 0 {
-		c.add(o, Accept{}, Addr{Side: Src, Prefixes: v4}, corosync)
-	}
-	if len(v6) > 0 {
-		c.add(o, Accept{}, Addr{Side: Src, V6: true, Prefixes: v6}, corosync)
+	if h.Cluster != nil {
+		b.corosyncMembers(c, ir.In)
+	} else {
+		o = builtin(ItemCorosync, ir.Pos{})
+		corosync := Port{Proto: protoUDP, Side: Dst, Ranges: CorosyncPorts}
+		v4, v6 := split(h.Corosync)
+		if len(v4)+len(v6) == 0 {
+			c.add(o, Accept{}, corosync)
+		}
+		if len(v4) > 0 {
+			c.add(o, Accept{}, Addr{Side: Src, Prefixes: v4}, corosync)
+		}
+		if len(v6) > 0 {
+			c.add(o, Accept{}, Addr{Side: Src, V6: true, Prefixes: v6}, corosync)
+		}
 	}
 	o = builtin(ItemVitalICMP, ir.Pos{})
 	c.add(o, Accept{}, ICMP{Types: VitalICMP})
 	c.add(o, Accept{}, ICMP{V6: true, Types: VitalICMPv6})
+}
+
+// corosyncMembers opens cluster communication between this node and its
+// peers as corosync.conf lists them: per link, UDP CorosyncMemberPorts
+// from the peers' addresses to this node's (dir In) or back (dir Out), and
+// with transport udp the peers' (or this node's) multicast as well.
+func (b *builder) corosyncMembers(c *Chain, dir ir.Direction) {
+	cs := b.rs.Host.Cluster
+	ports := Port{Proto: protoUDP, Side: Dst, Ranges: CorosyncMemberPorts}
+	for _, l := range cs.Links {
+		o := builtin(ItemCorosync, l.LocalPos)
+		v6 := l.Local.Is6()
+		local := []netip.Prefix{netip.PrefixFrom(l.Local, l.Local.BitLen())}
+		var peers []netip.Prefix
+		for _, p := range l.Peers {
+			peers = append(peers, netip.PrefixFrom(p.Addr, p.Addr.BitLen()))
+		}
+		src, dst := peers, local
+		if dir == ir.Out {
+			src, dst = local, peers
+		}
+		if len(peers) == 0 {
+			continue // a link no peer shares carries no traffic
+		}
+		c.add(o, Accept{}, Addr{Side: Src, V6: v6, Prefixes: src}, Addr{Side: Dst, V6: v6, Prefixes: dst}, ports)
+		if cs.Multicast() {
+			c.add(o, Accept{}, Addr{Side: Src, V6: v6, Prefixes: src}, AddrType{Side: Dst, Types: []RouteType{Multicast}}, ports)
+		}
+	}
 }
 
 // synfloodExpiry is how long a source's SYN meter lives, PVE's default.

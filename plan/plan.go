@@ -142,6 +142,7 @@ type Set struct {
 	Name     string
 	Type     []DataType     // one entry, or several for a concatenation
 	Prefixes []netip.Prefix // address sets: the elements (interval set)
+	Ports    []ir.PortRange // port sets (TypeService): the elements (interval set)
 	Tuples   [][]string     // other sets: one value per Type entry
 	Dynamic  time.Duration  // > 0: filled by rules (meters), entries time out after this
 	IRSet    string         // the ir.Set this is one family of, or ""
@@ -156,6 +157,7 @@ const (
 	TypeIPv6Addr
 	TypeIfName
 	TypeEtherAddr
+	TypeService // a transport port
 )
 
 // Map is a verdict map: a key looked up in it picks a chain to go to.

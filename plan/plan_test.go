@@ -81,6 +81,8 @@ func check(p *plan.Plan) []error {
 					switch m := m.(type) {
 					case plan.AddrInSet:
 						set(m.Set)
+					case plan.PortInSet:
+						set(m.Set)
 					case plan.ARPSenderInSet:
 						set(m.Set)
 					case plan.InSet:

@@ -60,6 +60,11 @@ var LocalPorts = ManagementPorts[:4]
 // behaviour; PVE opens 5404-5405 towards ring peers only, §7.4).
 var CorosyncPorts = []ir.PortRange{{Lo: 5405, Hi: 5412}}
 
+// CorosyncMemberPorts is the UDP range opened between cluster members when
+// corosync.conf names them: PVE's code opens 5404-5405, its documentation
+// 5405-5412 for knet's links; the union lets every corosync version work.
+var CorosyncMemberPorts = []ir.PortRange{{Lo: 5404, Hi: 5412}}
+
 // VitalICMP are the ICMP errors host input accepts under any policy:
 // destination-unreachable, source-quench, time-exceeded (DOC, NFT §7.5).
 var VitalICMP = []ir.ICMPType{{Type: 3}, {Type: 4}, {Type: 11}}

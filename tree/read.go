@@ -128,9 +128,9 @@ func (r *reader) chooseNode(nodes []string, want string) string {
 			}
 		}
 		if len(nodes) == 0 {
-			r.diags.Errorf(pos, "node", "node %q not in tree (it has no nodes)", want)
+			r.diags.Add(pos, ir.CodeNode, "node %q not in tree (it has no nodes)", want)
 		} else {
-			r.diags.Errorf(pos, "node", "node %q not in tree (nodes: %s)", want, strings.Join(nodes, ", "))
+			r.diags.Add(pos, ir.CodeNode, "node %q not in tree (nodes: %s)", want, strings.Join(nodes, ", "))
 		}
 		return ""
 	}
@@ -140,7 +140,7 @@ func (r *reader) chooseNode(nodes []string, want string) string {
 	case 1:
 		return nodes[0]
 	}
-	r.diags.Errorf(pos, "node", "several nodes in tree (%s); choose one with --node", strings.Join(nodes, ", "))
+	r.diags.Add(pos, ir.CodeNode, "several nodes in tree (%s); choose one with --node", strings.Join(nodes, ", "))
 	return ""
 }
 
@@ -167,7 +167,7 @@ func (r *reader) guests(node string) ([]Guest, error) {
 			}
 			path := r.path(filepath.Join(rel, name))
 			if seen[vmid] {
-				r.diags.Errorf(ir.Pos{Filename: path}, "guest-config", "guest %d has both a VM and a container config; the container is ignored", vmid)
+				r.diags.Add(ir.Pos{Filename: path}, ir.CodeGuestConfig, "guest %d has both a VM and a container config; the container is ignored", vmid)
 				continue
 			}
 			seen[vmid] = true
@@ -176,7 +176,7 @@ func (r *reader) guests(node string) ([]Guest, error) {
 				return nil, err
 			}
 			g := Guest{Pos: ir.Pos{Filename: path}, VMID: vmid, Kind: dir.kind}
-			g.NICs = parseGuestConfig(path, dir.kind, data, &r.diags)
+			g.NICs = ParseGuestConfig(path, dir.kind, data, &r.diags)
 			if g.FW, err = r.source(filepath.Join("firewall", stem+".fw"), grammar.Guest); err != nil {
 				return nil, err
 			}

@@ -172,6 +172,11 @@ func hostRows(c config) ([]row, error) {
 		return nil, err
 	}
 	rows = append(rows, ar)
+	lr, err := c.lintRow(c.loadG)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, lr)
 	tiny, err := c.compile(10, false)
 	if err != nil {
 		return nil, err

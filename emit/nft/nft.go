@@ -16,6 +16,8 @@ type Options struct {
 	LogGroup int
 	// KernelLog logs to the kernel log (`log ... level L`) instead of nflog.
 	KernelLog bool
+	// NoOptimize (-O0) prints the plan as built, without plan.Optimize.
+	NoOptimize bool
 }
 
 // Emit writes rs as an nft script. It reports only write errors: the
@@ -27,7 +29,11 @@ func Emit(w io.Writer, rs *ir.Ruleset, o Options) error {
 
 // Script returns rs as an nft script, as Emit writes it.
 func Script(rs *ir.Ruleset, o Options) []byte {
-	return render(plan.Build(rs), o, true, true)
+	p := plan.Build(rs)
+	if !o.NoOptimize {
+		plan.Optimize(p)
+	}
+	return render(p, o, true, true)
 }
 
 // render prints the script of p; inet and bridge choose which table

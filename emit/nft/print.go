@@ -92,11 +92,14 @@ func (p *printer) set(s *plan.Set) string {
 	for _, pf := range s.Prefixes {
 		elems = append(elems, prefix(pf))
 	}
+	for _, pr := range s.Ports {
+		elems = append(elems, pr.String())
+	}
 	for _, tu := range s.Tuples {
 		elems = append(elems, p.tuple(s.Type, tu))
 	}
-	if len(s.Type) == 1 && (s.Type[0] == plan.TypeIPv4Addr || s.Type[0] == plan.TypeIPv6Addr) {
-		typ += "; flags interval" // address sets hold prefixes
+	if len(s.Type) == 1 && (s.Type[0] == plan.TypeIPv4Addr || s.Type[0] == plan.TypeIPv6Addr || s.Type[0] == plan.TypeService) {
+		typ += "; flags interval" // address sets hold prefixes, port sets ranges
 	}
 	return decl("set "+ident(s.Name), typ, elems)
 }
@@ -119,7 +122,7 @@ func decl(head, typ string, elems []string) string {
 	return d + " }"
 }
 
-var dataTypes = [...]string{plan.TypeIPv4Addr: "ipv4_addr", plan.TypeIPv6Addr: "ipv6_addr", plan.TypeIfName: "ifname", plan.TypeEtherAddr: "ether_addr"}
+var dataTypes = [...]string{plan.TypeIPv4Addr: "ipv4_addr", plan.TypeIPv6Addr: "ipv6_addr", plan.TypeIfName: "ifname", plan.TypeEtherAddr: "ether_addr", plan.TypeService: "inet_service"}
 
 func (p *printer) types(ts []plan.DataType) string {
 	s := make([]string, len(ts))
@@ -196,11 +199,9 @@ func (p *printer) cond(c plan.Cond) string {
 		}
 		return "meta l4proto " + anonSet(names)
 	case plan.Port:
-		kw := "th"
-		if c.Proto != 0 {
-			kw = protoName(c.Proto)
-		}
-		return kw + " " + sideWord(c.Side, "sport", "dport") + " " + ports(c.Ranges)
+		return portKeyword(c.Proto, c.Side) + " " + ports(c.Ranges)
+	case plan.PortInSet:
+		return portKeyword(c.Proto, c.Side) + " @" + ident(c.Set)
 	case plan.ICMP:
 		return icmpMatch(c)
 	case plan.ICMPRange:
@@ -451,6 +452,15 @@ func icmpTypeName(v6 bool, t uint8) string {
 		return n
 	}
 	return strconv.Itoa(int(t))
+}
+
+// portKeyword spells the port of proto (0: of the rule's protocol).
+func portKeyword(proto uint8, side plan.Side) string {
+	kw := "th"
+	if proto != 0 {
+		kw = protoName(proto)
+	}
+	return kw + " " + sideWord(side, "sport", "dport")
 }
 
 // ports renders a port list: 80, 8000-8080 or { 80, 443 }.
