@@ -9,6 +9,7 @@ import (
 
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/netdb"
+	"github.com/fwc-project/fwc/plan/eval"
 )
 
 // State is the packet's conntrack state.
@@ -80,34 +81,12 @@ type pkt struct {
 	untracked  bool // conntrack leaves it alone (neighbour discovery)
 	flags      uint8
 
-	iif, oif string // interfaces at the current hook
-	bridge   string // the bridge a frame is on (meta ibrname)
-	mark     bool   // the accept mark of the unicast IN path
+	mark uint32 // the packet mark, as the rules on the way left it
 }
 
-// hasPorts reports whether the protocol carries ports where nft's th
-// expressions read them.
-func (p *pkt) hasPorts() bool {
-	switch p.proto {
-	case 6, 17, 33, 132, 136:
-		return true
-	}
-	return false
-}
+func (p *pkt) hasPorts() bool { return !p.arp && eval.HasPorts(p.proto) }
 
 func (p *pkt) isICMP() bool { return p.proto == 1 && p.fam == 4 || p.proto == 58 && p.fam == 6 }
-
-// pkttype is nft's meta pkttype of a frame: broadcast, multicast or
-// unicast, from its destination MAC.
-func (p *pkt) pkttype() string {
-	switch {
-	case p.dmac.String() == "ff:ff:ff:ff:ff:ff":
-		return "broadcast"
-	case len(p.dmac) > 0 && p.dmac[0]&1 == 1:
-		return "multicast"
-	}
-	return "unicast"
-}
 
 // resolveProto fills the protocol fields of p from the question.
 func (p *pkt) resolveProto(q Packet) error {

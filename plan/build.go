@@ -19,7 +19,7 @@ func Build(rs *ir.Ruleset) *Plan {
 	if rs.Host.Enabled {
 		p.Tables = append(p.Tables, hostTable(rs))
 	}
-	if hasGuests(rs) {
+	if hasGuests(rs) || bridgedMarking(rs) {
 		p.Tables = append(p.Tables, guestTable(rs))
 	}
 	return p
@@ -359,6 +359,32 @@ func guestDialect(vmid int, dir ir.Direction, late bool) dialect {
 // the NIC this frame is addressed to" (see guest.go). It is a single bit
 // so other users of the mark keep theirs.
 const AcceptMark = 0x00800000
+
+// BridgedMark is the packet mark bit the bridge table sets on every frame
+// a bridge forwards from port to port. With br_netfilter's
+// bridge-nf-call-iptables on (hosts moving from PVE's iptables firewall),
+// such frames also cross inet fwc's forward chain, which lets them pass
+// on this bit: the bridge table filters them, and the host's FORWARD rules
+// and policy_forward are for routed traffic only, as in PVE (physdev
+// --physdev-is-bridged). Routed traffic never crosses the bridge's forward
+// hook, so it cannot carry the bit.
+const BridgedMark = 0x00400000
+
+// bridgedMarking reports whether the host table exempts bridged traffic:
+// when it exists and a guest NIC is plugged into a bridge.
+func bridgedMarking(rs *ir.Ruleset) bool {
+	if !rs.Host.Enabled {
+		return false
+	}
+	for i := range rs.Guests {
+		for _, n := range rs.Guests[i].NICs {
+			if n.Bridge != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // impossible reports an internal error.
 func impossible(format string, args ...any) {

@@ -62,6 +62,14 @@ const (
 // grow with the number of guests.
 func guestTable(rs *ir.Ruleset) *Table {
 	b := newBuilder(rs, Bridge)
+	if bridgedMarking(rs) {
+		mark := b.base("bridged", RoleBridged, "forward", -1)
+		r := mark.add(builtin(ItemBridged, ir.Pos{}), nil)
+		r.Stmts = []Stmt{SetMark{Bits: BridgedMark}}
+	}
+	if !hasGuests(rs) {
+		return b.t
+	}
 	b.dispatch()
 	out := &Map{Name: outIfaceMap, Type: []DataType{TypeIfName}}
 	in := &Map{Name: inIfaceMap, Type: []DataType{TypeIfName}}
