@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/plan"
@@ -61,11 +62,36 @@ func Explain(rs *ir.Ruleset, p Packet) (Result, error) {
 
 // Explain evaluates p over rs on the network nw.
 func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
-	top, err := nw.plan(rs)
+	n, err := nw.Prepare(rs)
 	if err != nil {
 		return Result{}, err
 	}
-	e := &ev{rs: rs, plan: plan.Build(rs), top: top}
+	return n.Explain(q)
+}
+
+// Node is a ruleset made ready for many questions: its plan and topology
+// built once (fwc diff asks thousands).
+type Node struct {
+	rs   *ir.Ruleset
+	plan *plan.Plan
+	top  *topology
+}
+
+// Prepare builds rs's plan and lays out its endpoints on nw.
+func (nw Network) Prepare(rs *ir.Ruleset) (*Node, error) {
+	top, err := nw.plan(rs)
+	if err != nil {
+		return nil, err
+	}
+	return &Node{rs: rs, plan: plan.Build(rs), top: top}, nil
+}
+
+// Plan is the plan the node's questions are answered from.
+func (n *Node) Plan() *plan.Plan { return n.plan }
+
+// Explain evaluates q over the node.
+func (n *Node) Explain(q Packet) (Result, error) {
+	e := &ev{rs: n.rs, plan: n.plan, top: n.top}
 	src, dst, err := e.resolve(q)
 	if err != nil {
 		return Result{}, err
@@ -221,4 +247,40 @@ func (e *ev) mac(pl place) net.HardwareAddr {
 		return e.top.outMAC
 	}
 	return pl.port.mac
+}
+
+// Prefixes are the address ranges the node's layout gives meaning to (the
+// host's and outside's subnets, the addresses of guest vmid): a caller
+// that partitions addresses (fwc diff) cuts there too, since explain's
+// answer (broadcast, on-link or forged) can change at their edges.
+func (n *Node) Prefixes(vmid int) []netip.Prefix {
+	out := slices.Clone(specialPrefixes)
+	for _, s := range n.top.segs {
+		out = append(out, s.host...)
+	}
+	out = append(out, n.top.outside...)
+	for _, p := range n.top.ports {
+		if p.g.VMID == vmid {
+			out = append(out, p.addrs...)
+		}
+	}
+	return out
+}
+
+// specialPrefixes are the addresses the kernel (martian, onLink, the
+// broadcast and multicast MACs) treats apart, whatever the layout.
+var specialPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/32"), netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("224.0.0.0/4"), netip.MustParsePrefix("255.255.255.255/32"),
+	netip.MustParsePrefix("::/128"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("fe80::/10"), netip.MustParsePrefix("ff00::/8"),
+}
+
+// ICMPConntrack is what conntrack makes of an ICMP (v6: ICMPv6) message
+// of type t that belongs to no connection: "new", "invalid" or
+// "untracked".
+func ICMPConntrack(v6 bool, t uint8) string {
+	if v6 {
+		return icmpState(6, t)
+	}
+	return icmpState(4, t)
 }

@@ -21,6 +21,7 @@ type cli struct {
 	Compile compileCmd `cmd:"" help:"Compile a configuration tree into a ruleset."`
 	Lint    lintCmd    `cmd:"" help:"Check configuration trees or single .fw files."`
 	Explain explainCmd `cmd:"" help:"Show which rules decide a packet's fate, and why."`
+	Diff    diffCmd    `cmd:"" help:"Report every kind of traffic whose verdict a change of the tree alters."`
 	LSP     lspCmd     `cmd:"" name:"lsp" help:"Run the language server on stdin and stdout (for editors)."`
 }
 
