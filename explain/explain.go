@@ -151,6 +151,14 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 		e.raw = e.raw || q.SrcMAC.String() != p.smac.String()
 		p.smac = q.SrcMAC
 	}
+	p.tags, p.target, p.lla = q.Tags, q.Target, q.LLAddr
+	switch {
+	case p.target.IsValid():
+	case p.icmp == 136:
+		p.target = p.src // an NA for the sender's own address
+	default:
+		p.target = p.dst // an NS for the destination's
+	}
 	switch {
 	case p.arp || e.top.addrType(p.dst) == "broadcast":
 		p.dmac = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}

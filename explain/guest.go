@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/fwc-project/fwc/ir"
 )
@@ -17,7 +18,8 @@ func nicChain(p *port, dir string) string {
 }
 
 // guestOut is prerouting's guest-out: the OUT chain of the NIC a frame
-// comes from.
+// comes from, in the order emit/nft/guest.go documents ("What a guest may
+// send"): every anti-spoofing check before conntrack.
 func (e *ev) guestOut(src *port) verdict {
 	if !filtered(src) {
 		return none
@@ -26,11 +28,12 @@ func (e *ev) guestOut(src *port) verdict {
 	c := nicChain(src, "out")
 	e.step("guest-out", fmt.Sprintf("iifname vmap @out-iface: %s -> goto %s", n.Iface, c), n.Pos)
 	d := dialect{bridge: true}
-	if v := e.conntrack(c, d, g.Pos); v != none {
-		return v
+	if why := vlanRefused(n, p.tags); why != "" {
+		e.step(c, why+" drop", n.Pos)
+		return dropped
 	}
-	if g.MACFilter && n.MAC != "" && p.smac.String() != n.MAC {
-		e.step(c, fmt.Sprintf("macfilter: ether saddr %s != %s drop", p.smac, n.MAC), n.Pos)
+	if why := spoofed(g, n, p); why != "" {
+		e.step(c, why, n.Pos)
 		return dropped
 	}
 	if n.IPFilter != "" {
@@ -47,21 +50,25 @@ func (e *ev) guestOut(src *port) verdict {
 			}
 			e.step(c, fmt.Sprintf("ipfilter: %s %s not in @%s drop", what, p.src, set), e.setPos(set))
 			return dropped
+		case p.fam == 6 && p.proto == 58 && p.icmp == 136 && !e.inSet(set, p.target):
+			e.step(c, fmt.Sprintf("ipfilter: neighbour advertisement target %s not in @%s drop", p.target, set), e.setPos(set))
+			return dropped
 		}
+	}
+	if !g.RAdv && p.isICMP() && (p.fam == 6 && (p.icmp == 134 || p.icmp == 137) || p.fam == 4 && p.icmp == 5) {
+		e.step(c, "router advertisement or redirect drop (radv off)", g.Pos)
+		return dropped
+	}
+	if v := e.conntrack(c, d, g.Pos); v != none {
+		return v
 	}
 	if !p.arp && p.proto == 17 && g.DHCP && (p.sport == 68 && p.dport == 67 || p.sport == 546 && p.dport == 547) {
 		e.step(c, "dhcp client request accept", g.Pos)
 		return accepted
 	}
-	if !p.arp && p.fam == 6 && p.proto == 58 {
-		switch {
-		case p.icmp == 134 && !g.RAdv:
-			e.step(c, "icmpv6 type nd-router-advert drop (radv off)", g.Pos)
-			return dropped
-		case g.NDP && (p.icmp == 133 || p.icmp == 135 || p.icmp == 136 || p.icmp == 134):
-			e.step(c, "icmpv6 neighbour discovery accept (ndp)", g.Pos)
-			return accepted
-		}
+	if g.NDP && !p.arp && p.fam == 6 && p.proto == 58 && p.icmp >= 133 && p.icmp <= 136 {
+		e.step(c, "icmpv6 neighbour discovery accept (ndp)", g.Pos)
+		return accepted
 	}
 	if p.arp {
 		e.step(c, "meta protocol arp accept", g.Pos)
@@ -71,6 +78,49 @@ func (e *ev) guestOut(src *port) verdict {
 		return v
 	}
 	return e.policy(c, g.PolicyOut, d, g.Pos)
+}
+
+// vlanRefused says why a NIC may not send a frame with these tags: no tag
+// without trunks=, else one 802.1Q tag with a listed VID.
+func vlanRefused(n *ir.NIC, tags []Tag) string {
+	switch {
+	case len(tags) == 0:
+		return ""
+	case len(n.Trunks) == 0:
+		return "vlan: tagged frame from a NIC without trunks"
+	case tags[0].S:
+		return "vlan: 802.1ad service tag"
+	case len(tags) > 1:
+		return "vlan: double tag"
+	}
+	for _, r := range n.Trunks {
+		if int(tags[0].VID) >= r.Lo && int(tags[0].VID) <= r.Hi {
+			return ""
+		}
+	}
+	return fmt.Sprintf("vlan: id %d not in trunks", tags[0].VID)
+}
+
+// spoofed says which link-layer check of macfilter and layer2_protocols
+// a frame fails: its source MAC, the ARP sender MAC, NDP's link-layer
+// address option (in RS, NS, NA; the lab's and a real stack's NDP carry
+// at most that one option), an ethertype outside layer2_protocols.
+func spoofed(g *ir.Guest, n *ir.NIC, p *pkt) string {
+	ndp := !p.arp && p.fam == 6 && p.proto == 58 && (p.icmp == 133 || p.icmp == 135 || p.icmp == 136)
+	if g.MACFilter && n.MAC != "" {
+		switch {
+		case p.smac.String() != n.MAC:
+			return fmt.Sprintf("macfilter: ether saddr %s != %s drop", p.smac, n.MAC)
+		case p.arp && p.llAddr().String() != n.MAC:
+			return fmt.Sprintf("macfilter: arp saddr ether %s != %s drop", p.llAddr(), n.MAC)
+		case ndp && p.llAddr().String() != n.MAC:
+			return fmt.Sprintf("macfilter: NDP link-layer address option %s != %s drop", p.llAddr(), n.MAC)
+		}
+	}
+	if g.L2Protocols != nil && p.arp && !slices.Contains(g.L2Protocols, 0x0806) {
+		return "layer2_protocols: ARP not listed drop"
+	}
+	return ""
 }
 
 // guestIn is a NIC's IN chain: the unicast variant from prerouting or the

@@ -58,10 +58,24 @@ type Packet struct {
 	// so does no neighbour discovery of its own. A source MAC other than
 	// the endpoint's, or a source address off its subnets, implies it.
 	Raw bool
+	// Tags are the VLAN tags of a forged frame, outermost first.
+	Tags []Tag
+	// Target is the target address of a neighbour solicitation or
+	// advertisement; unset, the destination address.
+	Target netip.Addr
+	// LLAddr is the ARP sender MAC and the link-layer address option of
+	// NDP; nil is the frame's source MAC.
+	LLAddr net.HardwareAddr
 	// Link stops the walk where a frame reaches the host's interface, so
 	// the host's IP input is not asked: what a packet socket on the host
 	// sees (the kernel lab's forged frames).
 	Link bool
+}
+
+// Tag is one VLAN tag: an 802.1Q tag, or an 802.1ad service tag (S).
+type Tag struct {
+	S   bool
+	VID uint16
 }
 
 // pkt is a packet with every field resolved, plus where it is now.
@@ -79,6 +93,9 @@ type pkt struct {
 	invalid    bool // conntrack calls it invalid (ct state invalid)
 	untracked  bool // conntrack leaves it alone (neighbour discovery)
 	flags      uint8
+	tags       []Tag
+	target     netip.Addr       // NS/NA target
+	lla        net.HardwareAddr // ARP sender MAC, NDP link-layer address option; nil: smac
 
 	iif, oif string // interfaces at the current hook
 	bridge   string // the bridge a frame is on (meta ibrname)
@@ -93,6 +110,14 @@ func (p *pkt) hasPorts() bool {
 		return true
 	}
 	return false
+}
+
+// llAddr is the ARP sender MAC or NDP link-layer address option.
+func (p *pkt) llAddr() net.HardwareAddr {
+	if p.lla == nil {
+		return p.smac
+	}
+	return p.lla
 }
 
 func (p *pkt) isICMP() bool { return p.proto == 1 && p.fam == 4 || p.proto == 58 && p.fam == 6 }

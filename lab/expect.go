@@ -99,6 +99,12 @@ var frameWords = map[string]Frame{
 	"ndp-spoof":       NeighborAdvert,
 }
 
+// Tag is a VLAN tag a forged frame carries: 802.1Q, or 802.1ad (S).
+type Tag struct {
+	S   bool
+	VID uint16
+}
+
 // Probe is one expectation line of a scenario.
 type Probe struct {
 	Line int    // 1-based line in the expect section
@@ -110,6 +116,7 @@ type Probe struct {
 	Frame    Frame
 	ClaimIP  netip.Addr       // arp-spoof sender IP, ndp-spoof target address
 	ClaimMAC net.HardwareAddr // the MAC claimed with it; nil for the NIC's own
+	Tags     []Tag            // tag/stag: VLAN tags of the forged frame, outermost first
 
 	Proto string // "tcp", "udp" or "icmp"; "" for frame probes
 	IPv6  bool
@@ -146,7 +153,7 @@ func (p *Probe) WantFor(backend string) Verdict {
 // Forged reports whether the probe is sent as a hand-built frame and
 // judged by delivery at the target rather than by a socket's answer.
 func (p *Probe) Forged() bool {
-	return p.Frame != NoFrame || p.SpoofIP.IsValid() || p.SpoofMAC != nil || p.Flags != 0 ||
+	return p.Frame != NoFrame || p.SpoofIP.IsValid() || p.SpoofMAC != nil || p.Flags != 0 || len(p.Tags) > 0 ||
 		(p.Proto == "icmp" && (p.ICMPType != echoType(p.IPv6) || p.ICMPCode != 0))
 }
 
@@ -280,6 +287,16 @@ func parseSourceOptions(w *words, p *Probe) error {
 			if p.SpoofMAC, err = parseMACArg(w, "spoof-mac"); err != nil {
 				return err
 			}
+		case "tag", "stag":
+			id, err := w.next(tok + " VLAN id")
+			if err != nil {
+				return err
+			}
+			vid, err := strconv.ParseUint(id, 10, 12)
+			if err != nil {
+				return fmt.Errorf("%s: bad VLAN id %q (0 to 4095)", tok, id)
+			}
+			p.Tags = append(p.Tags, Tag{S: tok == "stag", VID: uint16(vid)})
 		default:
 			f, ok := frameWords[tok]
 			if !ok {

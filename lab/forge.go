@@ -39,8 +39,20 @@ func (n *Net) probeForged(p *Probe, src, dst end, deadline time.Duration) (outco
 	return outcome{Drop, fmt.Sprintf("not seen at %s within %v", dst.ns.Name, deadline)}, nil
 }
 
-// forge builds the Ethernet frame p describes.
+// forge builds the Ethernet frame p describes, with its VLAN tags.
 func (n *Net) forge(p *Probe, src, dst end, marker []byte) ([]byte, error) {
+	frame, err := n.forgeUntagged(p, src, dst, marker)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(p.Tags) - 1; i >= 0; i-- {
+		frame = packet.Tag(frame, p.Tags[i].S, p.Tags[i].VID)
+	}
+	return frame, nil
+}
+
+// forgeUntagged builds the Ethernet frame p describes, without tags.
+func (n *Net) forgeUntagged(p *Probe, src, dst end, marker []byte) ([]byte, error) {
 	smac := src.mac
 	if p.SpoofMAC != nil {
 		smac = p.SpoofMAC

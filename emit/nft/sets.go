@@ -64,3 +64,13 @@ func split(ps []netip.Prefix) (v4, v6 []string) {
 	}
 	return v4, v6
 }
+
+// setByName is the IR set called name; a missing one breaks an IR invariant.
+func (e *emitter) setByName(name string) *ir.Set {
+	for i := range e.rs.Sets {
+		if e.rs.Sets[i].Name == name {
+			return &e.rs.Sets[i]
+		}
+	}
+	panic("nft: a rule refers to a set the ruleset does not have")
+}
