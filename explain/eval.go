@@ -150,7 +150,7 @@ func (e *ev) conntrack(chain string, d dialect, pos ir.Pos) verdict {
 // blacklist drops sources in the cluster's blacklist set.
 func (e *ev) blacklist(chain string) verdict {
 	name := e.rs.Host.Blacklist
-	if name == "" || e.p.arp || !e.inSet(name, e.p.src) {
+	if name == "" || !e.p.ip() || !e.inSet(name, e.p.src) {
 		return none
 	}
 	e.step(chain, fmt.Sprintf("source %s in blacklist set @%s -> goto blacklist-drop", e.p.src, name), e.setPos(name))
@@ -194,7 +194,7 @@ func (e *ev) noise(chain string, d dialect, v ir.Verdict, final func(string) ver
 		return e.reject(chain, d, pos)
 	case d.bridge && p.pkttype() != "unicast":
 		return silent("meta pkttype "+p.pkttype()+" drop", dropped)
-	case !d.bridge && !p.arp && e.top.addrType(p.dst) != "unicast":
+	case !d.bridge && p.ip() && e.top.addrType(p.dst) != "unicast":
 		return silent("fib daddr type "+e.top.addrType(p.dst)+" drop", dropped)
 	case p.fam != 0 && p.dst.IsMulticast():
 		return silent("multicast destination drop", dropped)
@@ -236,11 +236,11 @@ func (e *ev) rejectOutcome(d dialect) (verdict, string) {
 	switch {
 	case d.bridge && p.pkttype() == "broadcast":
 		return dropped, "meta pkttype broadcast drop"
-	case !d.bridge && !p.arp && e.top.addrType(p.dst) == "broadcast":
+	case !d.bridge && p.ip() && e.top.addrType(p.dst) == "broadcast":
 		return dropped, "fib daddr type broadcast drop"
 	case p.fam == 4 && netipMulticast4(p):
 		return dropped, "ip saddr 224.0.0.0/4 drop"
-	case p.arp:
+	case !p.ip():
 		return dropped, "drop (not IP)"
 	case p.proto == 1 || p.proto == 58:
 		return dropped, "meta l4proto { icmp, icmpv6 } drop"

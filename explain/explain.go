@@ -127,10 +127,10 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 		return
 	}
 	fam := p.fam
-	if p.arp {
-		fam = 4
+	if !p.ip() {
+		fam = 4 // the addresses of the endpoints, for the path
 		if src.seg != dst.seg {
-			return src, dst, fmt.Errorf("ARP does not cross the host: %s and %s are on different segments", q.From, q.To)
+			return src, dst, fmt.Errorf("ARP and other non-IP frames do not cross the host: %s and %s are on different segments", q.From, q.To)
 		}
 		if q.Src.Is6() || q.Dst.Is6() {
 			return src, dst, fmt.Errorf("ARP is IPv4 only")
@@ -264,7 +264,7 @@ func (e *ev) path(src, dst place, nd bool) verdict {
 	switch src.kind {
 	case Host:
 		p.oif = dst.seg.name
-		if hostT && !p.arp { // ARP never enters the inet table
+		if hostT && p.ip() { // ARP and other non-IP frames never enter the inet table
 			hooks = append(hooks, e.output)
 		}
 	case Guest:
@@ -277,14 +277,14 @@ func (e *ev) path(src, dst place, nd bool) verdict {
 		}
 	}
 	// Through the host, unless bridged.
-	if !bridged && src.kind != Host && !p.arp && !e.link && !nd {
+	if !bridged && src.kind != Host && p.ip() && !e.link && !nd {
 		hooks = append(hooks, e.martian)
 	}
 	switch {
 	case bridged:
 	case dst.kind == Host:
 		p.iif = src.seg.name
-		if hostT && !p.arp && !e.link {
+		if hostT && p.ip() && !e.link {
 			hooks = append(hooks, e.input)
 		}
 	case src.kind != Host:

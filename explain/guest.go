@@ -36,7 +36,7 @@ func (e *ev) guestOut(src *port) verdict {
 		e.step(c, why, n.Pos)
 		return dropped
 	}
-	if n.IPFilter != "" {
+	if n.IPFilter != "" && p.ether == 0 {
 		set := n.IPFilter
 		udp := !p.arp && p.proto == 17
 		switch {
@@ -117,8 +117,8 @@ func spoofed(g *ir.Guest, n *ir.NIC, p *pkt) string {
 			return fmt.Sprintf("macfilter: NDP link-layer address option %s != %s drop", p.llAddr(), n.MAC)
 		}
 	}
-	if g.L2Protocols != nil && p.arp && !slices.Contains(g.L2Protocols, 0x0806) {
-		return "layer2_protocols: ARP not listed drop"
+	if t := p.etherType(); g.L2Protocols != nil && !p.ip() && !slices.Contains(g.L2Protocols, t) {
+		return fmt.Sprintf("layer2_protocols: meta protocol 0x%04x not listed drop", t)
 	}
 	return ""
 }

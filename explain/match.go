@@ -11,8 +11,8 @@ import (
 // the caller's: it depends on the chain.
 func (e *ev) match(r ir.Rule) bool {
 	p := e.p
-	if p.arp {
-		// Only a rule without any IP-level match sees ARP in the bridge
+	if !p.ip() {
+		// Only a rule without any IP-level match sees ARP (or another non-IP frame) in the bridge
 		// table; the inet table never does.
 		return r.Family == ir.Any && r.Proto == "" && r.Src.IsZero() && r.Dst.IsZero()
 	}

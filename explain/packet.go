@@ -58,6 +58,9 @@ type Packet struct {
 	// so does no neighbour discovery of its own. A source MAC other than
 	// the endpoint's, or a source address off its subnets, implies it.
 	Raw bool
+	// EtherType asks about a frame of another protocol than IPv4, IPv6
+	// and ARP (what layer2_protocols restricts); Proto is then unset.
+	EtherType uint16
 	// Tags are the VLAN tags of a forged frame, outermost first.
 	Tags []Tag
 	// Target is the target address of a neighbour solicitation or
@@ -93,6 +96,7 @@ type pkt struct {
 	invalid    bool // conntrack calls it invalid (ct state invalid)
 	untracked  bool // conntrack leaves it alone (neighbour discovery)
 	flags      uint8
+	ether      uint16 // a non-IP, non-ARP frame's ethertype; 0 otherwise
 	tags       []Tag
 	target     netip.Addr       // NS/NA target
 	lla        net.HardwareAddr // ARP sender MAC, NDP link-layer address option; nil: smac
@@ -110,6 +114,17 @@ func (p *pkt) hasPorts() bool {
 		return true
 	}
 	return false
+}
+
+// ip reports whether p is an IP packet, not ARP or another frame.
+func (p *pkt) ip() bool { return !p.arp && p.ether == 0 }
+
+// etherType is the protocol of a non-IP frame.
+func (p *pkt) etherType() uint16 {
+	if p.arp {
+		return 0x0806
+	}
+	return p.ether
 }
 
 // llAddr is the ARP sender MAC or NDP link-layer address option.
@@ -136,6 +151,16 @@ func (p *pkt) pkttype() string {
 
 // resolveProto fills the protocol fields of p from the question.
 func (p *pkt) resolveProto(q Packet) error {
+	if q.EtherType != 0 {
+		switch {
+		case q.Proto != "" || q.ICMPType != "" || q.SPort != 0 || q.DPort != 0:
+			return fmt.Errorf("a frame of ethertype 0x%04x has no protocol, ports or ICMP type", q.EtherType)
+		case q.EtherType < 0x0600 || q.EtherType == 0x0800 || q.EtherType == 0x86dd || q.EtherType == 0x0806:
+			return fmt.Errorf("ethertype 0x%04x: ask about IPv4, IPv6 and ARP with the protocol; other ethertypes are 0x0600 or above", q.EtherType)
+		}
+		p.ether, p.fam, p.untracked = q.EtherType, 0, true
+		return nil
+	}
 	name := strings.ToLower(q.Proto)
 	if name == "" {
 		name = "tcp"

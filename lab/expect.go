@@ -85,6 +85,7 @@ const (
 	DHCP6Solicit          // DHCPv6 client request to ff02::1:2
 	NeighborSolicit       // NDP solicitation for the destination's address
 	NeighborAdvert        // unsolicited NDP advertisement claiming an address
+	OtherFrame            // a frame of another ethertype (ethertype HEX)
 )
 
 var frameWords = map[string]Frame{
@@ -117,6 +118,8 @@ type Probe struct {
 	ClaimIP  netip.Addr       // arp-spoof sender IP, ndp-spoof target address
 	ClaimMAC net.HardwareAddr // the MAC claimed with it; nil for the NIC's own
 	Tags     []Tag            // tag/stag: VLAN tags of the forged frame, outermost first
+	// EtherType is the protocol of an OtherFrame.
+	EtherType uint16
 
 	Proto string // "tcp", "udp" or "icmp"; "" for frame probes
 	IPv6  bool
@@ -287,6 +290,19 @@ func parseSourceOptions(w *words, p *Probe) error {
 			if p.SpoofMAC, err = parseMACArg(w, "spoof-mac"); err != nil {
 				return err
 			}
+		case "ethertype":
+			if p.Frame != NoFrame {
+				return fmt.Errorf("%q: a probe sends one kind of frame", tok)
+			}
+			hex, err := w.next("ethertype number")
+			if err != nil {
+				return err
+			}
+			t, err := strconv.ParseUint(strings.TrimPrefix(hex, "0x"), 16, 16)
+			if err != nil || t < 0x0600 || t == 0x0800 || t == 0x0806 || t == 0x86dd {
+				return fmt.Errorf("ethertype: want a hex number from 0x0600, not IPv4, IPv6 or ARP, got %q", hex)
+			}
+			p.Frame, p.EtherType = OtherFrame, uint16(t)
 		case "tag", "stag":
 			id, err := w.next(tok + " VLAN id")
 			if err != nil {

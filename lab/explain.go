@@ -102,6 +102,8 @@ func frameQuestion(q *explain.Packet, p *Probe, src, dst end) {
 		if q.LLAddr == nil {
 			q.LLAddr = src.mac
 		}
+	case OtherFrame:
+		q.Proto, q.EtherType = "", p.EtherType
 	case NeighborSolicit:
 		q.Proto, q.ICMPType, q.Src, q.Dst = "icmpv6", "135", ll, packet.SolicitedNode(dst.addr)
 		q.Target, q.LLAddr = dst.addr, src.mac

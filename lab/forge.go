@@ -81,6 +81,8 @@ func (n *Net) forgeUntagged(p *Probe, src, dst end, marker []byte) ([]byte, erro
 		}
 		ip := packet.IP(ll, all, packet.ProtoICMPv6, 255, packet.NeighborAdvert(ll, all, p.ClaimIP, mac, marker))
 		return packet.Ether(packet.MulticastMAC(all), smac, packet.EtherIPv6, ip), nil
+	case OtherFrame:
+		return packet.Ether(dst.mac, smac, p.EtherType, marker), nil
 	case RouterAdvert:
 		all := netip.MustParseAddr("ff02::1")
 		ip := packet.IP(ll, all, packet.ProtoICMPv6, 255, packet.RouterAdvert(ll, all, marker))
