@@ -38,6 +38,7 @@ fmt-check:
 fuzz:
 	$(GO) test ./grammar -run '^$$' -fuzz FuzzParse -fuzztime 60s
 	$(GO) test ./lower -run '^$$' -fuzz FuzzLower -fuzztime 60s
+	$(GO) test ./lsp -run '^$$' -fuzz FuzzDocument -fuzztime 60s
 
 check: fmt-check vet test
 
@@ -48,6 +49,6 @@ OUT ?= /tmp/fwc-gen-$(GUESTS)
 gen-tree:
 	$(GO) run ./cmd/fwcgen -guests $(GUESTS) -seed $(SEED) -o $(OUT)
 
-bench:
+bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./bench
 	$(GO) run ./cmd/fwcbench -vm -o bench/RESULTS.md

@@ -71,7 +71,7 @@ func compile(b *testing.B, o pipeline.Options) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var err error
-				if out, _, err = pipeline.CompileNFT(dir, o, nft.Options{}); err != nil {
+				if out, err = pipeline.Script(dir, o); err != nil {
 					b.Fatal(err)
 				}
 			}

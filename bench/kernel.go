@@ -18,19 +18,37 @@ import (
 // runs times, and returns the fastest run's wall time (nft's start-up
 // included, a few milliseconds).
 func LoadTime(script []byte, runs int) (time.Duration, error) {
-	best := time.Duration(0)
-	for range runs {
+	return LoadWithin(script, runs, 0, 0)
+}
+
+// ErrLimit reports a load killed at its time limit.
+var ErrLimit = errors.New("load did not finish within its limit")
+
+// LoadWithin is LoadTime with two bounds: each run is killed after limit
+// (0: none), returning ErrLimit, and no run starts once budget (0: none)
+// is spent, so slow loads are timed once.
+func LoadWithin(script []byte, runs int, limit, budget time.Duration) (time.Duration, error) {
+	best, spent := time.Duration(0), time.Duration(0)
+	for i := 0; i < runs && (i == 0 || budget == 0 || spent < budget); i++ {
 		ns, err := lab.NewNS("fwcbench-load")
 		if err != nil {
 			return 0, err
 		}
+		cmd := []string{"nft", "-f", "-"}
+		if limit > 0 {
+			cmd = append([]string{"timeout", "-s", "KILL", strconv.FormatFloat(limit.Seconds(), 'f', 3, 64)}, cmd...)
+		}
 		start := time.Now()
-		err = lab.NFT{}.Load(ns, script)
+		_, err = ns.Run(script, cmd[0], cmd[1:]...)
 		d := time.Since(start)
 		ns.Close()
-		if err != nil {
-			return 0, err
+		if limit > 0 && d >= limit {
+			return limit, ErrLimit
 		}
+		if err != nil {
+			return 0, fmt.Errorf("%w: nft -f: %w", lab.ErrLoad, err)
+		}
+		spent += d
 		if best == 0 || d < best {
 			best = d
 		}

@@ -121,6 +121,8 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 		return src, dst, fmt.Errorf("--src %s and --dst %s are of different families", q.Src, q.Dst)
 	case q.Src.Is6() || q.Dst.Is6() || q.IPv6:
 		p.fam = 6
+	case !q.Src.IsValid() && !q.Dst.IsValid() && isICMPv6Name(q.Proto):
+		p.fam = 6 // -p icmpv6 says the family when no address does
 	}
 	e.p, e.link = p, q.Link
 	if err = p.resolveProto(q); err != nil {

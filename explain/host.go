@@ -110,7 +110,11 @@ func (e *ev) allowances() verdict {
 		e.step(c, fmt.Sprintf("management: source in @%s, tcp dport { 22, 3128, 5900-5999, 8006, 60000-60050 } accept", h.Management), e.setPos(h.Management))
 		return accepted
 	}
-	if p.proto == 17 && p.dport >= 5405 && p.dport <= 5412 && (len(h.Corosync) == 0 || inPrefixes(h.Corosync, p.src)) {
+	if h.Cluster != nil {
+		if v := e.corosyncMembers(c, ir.In); v != none {
+			return v
+		}
+	} else if p.proto == 17 && p.dport >= 5405 && p.dport <= 5412 && (len(h.Corosync) == 0 || inPrefixes(h.Corosync, p.src)) {
 		e.step(c, "corosync: udp dport 5405-5412 accept", e.files.cluster)
 		return accepted
 	}
@@ -121,6 +125,34 @@ func (e *ev) allowances() verdict {
 	if p.fam == 6 && p.proto == 58 && p.icmp >= 1 && p.icmp <= 4 {
 		e.step(c, "icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } accept", e.files.host)
 		return accepted
+	}
+	return none
+}
+
+// corosyncMembers is the corosync allowance corosync.conf gives (package
+// plan, corosyncMembers): UDP 5404-5412 on a link between this node's
+// address and a peer's, from the peer (In) or to it (Out), and with
+// transport udp to a multicast group.
+func (e *ev) corosyncMembers(c string, dir ir.Direction) verdict {
+	cs, p := e.rs.Host.Cluster, e.p
+	if p.proto != 17 || p.dport < 5404 || p.dport > 5412 {
+		return none
+	}
+	for _, l := range cs.Links {
+		for _, peer := range l.Peers {
+			src, dst := peer.Addr, l.Local
+			if dir == ir.Out {
+				src, dst = l.Local, peer.Addr
+			}
+			if p.src == src && p.dst == dst {
+				e.step(c, fmt.Sprintf("corosync: link %d, %s -> %s (%s), udp dport 5404-5412 accept", l.Number, src, dst, peer.Node), l.LocalPos)
+				return accepted
+			}
+			if cs.Multicast() && p.dst.IsMulticast() && p.src == src && (dir == ir.In || src == l.Local) {
+				e.step(c, fmt.Sprintf("corosync: link %d, %s -> multicast, udp dport 5404-5412 accept", l.Number, src), l.LocalPos)
+				return accepted
+			}
+		}
 	}
 	return none
 }
@@ -147,6 +179,11 @@ func (e *ev) output() verdict {
 	if p.proto == 6 && inPorts(localPorts, p.dport) && inPrefixes(h.LocalNetwork, p.dst) {
 		e.step(c, "local_network: tcp dport { 22, 3128, 5900-5999, 8006 } accept", e.files.cluster)
 		return accepted
+	}
+	if h.Cluster != nil {
+		if v := e.corosyncMembers(c, ir.Out); v != none {
+			return v
+		}
 	}
 	return e.policy(c, h.PolicyOut, hostD, e.policyPos(1))
 }

@@ -228,6 +228,15 @@ func (p *pkt) resolveProto(q Packet) error {
 	return nil
 }
 
+// isICMPv6Name reports whether a -p value names ICMPv6.
+func isICMPv6Name(proto string) bool {
+	switch strings.ToLower(proto) {
+	case "icmpv6", "ipv6-icmp", "58":
+		return true
+	}
+	return false
+}
+
 // validOpener reports whether conntrack accepts a TCP segment with these
 // flags as the first of a connection: a SYN, or a bare ACK it picks up
 // mid-stream (nf_conntrack_tcp_loose). Anything else, other illegal

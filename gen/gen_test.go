@@ -103,7 +103,7 @@ func TestLints(t *testing.T) {
 		if err := Write(dir, o); err != nil {
 			t.Fatal(err)
 		}
-		diags, err := pipeline.LintTree(dir, pipeline.Options{Node: Node})
+		diags, err := pipeline.LintTree(dir, pipeline.LintOptions{Options: pipeline.Options{Node: Node}})
 		if err != nil {
 			t.Fatal(err)
 		}

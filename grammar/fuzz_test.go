@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+
 	"golang.org/x/tools/txtar"
 )
 
@@ -43,8 +45,9 @@ OUT DROP -dest 10.0.0.0/8
 	"IN ACCEPT\n[FOO]\n[IPSET]\n[RULES]\nIN\n| |IN ACCEPT -p\n",
 }
 
-// FuzzParse checks that no input panics and that every diagnostic points
-// into the input.
+// FuzzParse checks that no input panics, that every diagnostic points
+// into the input, and that a Parser that has seen the input before (every
+// line remembered) parses it as a fresh one does.
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -55,7 +58,15 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		lines := strings.Split(src, "\n")
 		for _, kind := range []Kind{Cluster, Host, Guest, VNet} {
-			_, diags := Parse("f.fw", kind, []byte(src))
+			ps := NewParser()
+			f, diags := ps.Parse("f.fw", kind, []byte(src))
+			again, againDiags := ps.Parse("f.fw", kind, []byte(src))
+			if diff := cmp.Diff(f, again); diff != "" {
+				t.Fatalf("%s: remembered lines parse differently (-fresh +remembered):\n%s", kind, diff)
+			}
+			if diff := cmp.Diff(diags, againDiags); diff != "" {
+				t.Fatalf("%s: remembered lines diagnose differently (-fresh +remembered):\n%s", kind, diff)
+			}
 			for _, d := range diags {
 				p := d.Pos
 				if p.Filename != "f.fw" || p.Line < 1 || p.Line > len(lines) || p.Offset < 0 || p.Offset > len(src) ||

@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -373,6 +374,27 @@ func TestKindFromName(t *testing.T) {
 		kind, ok := KindFromName(tc.path)
 		if kind != tc.kind || ok != tc.ok {
 			t.Errorf("KindFromName(%q) = %v, %v; want %v, %v", tc.path, kind, ok, tc.kind, tc.ok)
+		}
+	}
+}
+
+// TestParseAll checks that the concurrent parse gives each file what Parse
+// gives it, in order, with lines shared between the files.
+func TestParseAll(t *testing.T) {
+	var in []Input
+	for i, s := range fuzzSeeds {
+		for _, kind := range []Kind{Cluster, Guest} {
+			in = append(in, Input{Name: fmt.Sprintf("%d-%s.fw", i, kind), Kind: kind, Data: []byte(s)})
+		}
+	}
+	files, diags := ParseAll(in)
+	for i, f := range in {
+		want, wantDiags := Parse(f.Name, f.Kind, f.Data)
+		if diff := cmp.Diff(want, files[i]); diff != "" {
+			t.Errorf("%s (-Parse +ParseAll):\n%s", f.Name, diff)
+		}
+		if diff := cmp.Diff(wantDiags, diags[i]); diff != "" {
+			t.Errorf("%s diagnostics (-Parse +ParseAll):\n%s", f.Name, diff)
 		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 var (
 	tokEOL     = fwLexer.Symbols()["EOL"]
 	tokComment = fwLexer.Symbols()["Comment"]
-	tokPunct   = fwLexer.Symbols()["Punct"]
 	tokFlag    = fwLexer.Symbols()["Flag"]
 	tokSpace   = fwLexer.Symbols()["Whitespace"]
 )
@@ -47,26 +46,52 @@ var extraSections = map[Kind][]section{
 // lines of a section whose header is bad or not allowed in this kind of file
 // are skipped without further diagnostics.
 func Parse(name string, kind Kind, src []byte) (*File, ir.Diags) {
-	p := &fileParser{f: &File{Name: name, Kind: kind}}
-	lex, err := fwLexer.LexString(name, string(src))
-	if err == nil {
-		p.lex, err = lexer.Upgrade(lex, tokSpace)
-	}
-	if err != nil {
-		// The lexer has a catch-all word, so this is a bug; report it
-		// rather than losing the file silently.
-		p.syntax(err)
-		return p.f, p.diags
-	}
-	for p.line() {
+	return NewParser().Parse(name, kind, src)
+}
+
+// Parser parses files like Parse and remembers every line it has parsed,
+// so a line seen before costs a map look-up and a copy. The files of a
+// cluster repeat many lines (GROUP lines, options, macro rules), and
+// participle takes microseconds per line. A Parser is not safe for
+// concurrent use; ParseAll gives each goroutine its own.
+type Parser struct {
+	headers memo[headerLine]
+	options memo[Option]
+	aliases memo[Alias]
+	entries memo[IPSetEntry]
+	rules   memo[Rule]
+}
+
+// NewParser returns a Parser that has seen no line.
+func NewParser() *Parser {
+	return &Parser{headers: memo[headerLine]{}, options: memo[Option]{}, aliases: memo[Alias]{}, entries: memo[IPSetEntry]{}, rules: memo[Rule]{}}
+}
+
+// Parse is the package's Parse, with the lines this Parser has seen.
+//
+// Every line starts in the lexer's Root state (EOL returns there from
+// every state), so lines are lexed and parsed one by one; the parse of
+// a line depends on nothing but its text and its section's line parser.
+func (ps *Parser) Parse(name string, kind Kind, src []byte) (*File, ir.Diags) {
+	p := &fileParser{ps: ps, f: &File{Name: name, Kind: kind}}
+	s := string(src)
+	for off, n := 0, 1; off < len(s); n++ {
+		end := strings.IndexByte(s[off:], '\n') + 1
+		if end == 0 {
+			end = len(s) - off
+		}
+		p.at = shift{file: name, offset: off, line: n - 1}
+		p.line(s[off : off+end])
+		off += end
 	}
 	return p.f, p.diags
 }
 
 // fileParser holds the state of the line loop.
 type fileParser struct {
+	ps      *Parser
 	f       *File
-	lex     *lexer.PeekingLexer
+	at      shift // from the current line's position to the file's
 	diags   ir.Diags
 	sect    section
 	ipset   *IPSet
@@ -74,25 +99,24 @@ type fileParser struct {
 	outside bool // the data-outside-section error was given
 }
 
-// line handles one line and reports whether there are more.
-func (p *fileParser) line() bool {
-	t := p.lex.Peek()
+// line handles one line, with its newline if it has one.
+func (p *fileParser) line(text string) {
+	// Whitespace as the lexer's Whitespace token; the first token
+	// decides what the line is.
+	first := len(text) - len(strings.TrimLeft(text, " \t\r\f"))
 	switch {
-	case t.EOF():
-		return false
-	case t.Type == tokEOL || t.Type == tokComment:
-		p.lex.Next()
-	case t.Type == tokPunct && t.Value == "[":
-		p.header()
+	case first == len(text) || text[first] == '\n' || text[first] == '#':
+		// Blank or comment line.
+	case text[first] == '[':
+		p.header(text)
 	default:
-		p.data()
+		p.data(text, first)
 	}
-	return true
 }
 
 // header parses a section header and switches the current section.
-func (p *fileParser) header() {
-	h, ok := parseLine(p, headerParser)
+func (p *fileParser) header(text string) {
+	h, ok := parseLine(p, p.ps.headers, headerParser, (*headerLine).self, text)
 	if !ok {
 		p.sect = skipped
 		return
@@ -112,7 +136,7 @@ func (p *fileParser) header() {
 		p.group = &Group{Pos: h.Pos, Name: h.Name.Text, NamePos: h.Name.Pos, Comment: comment(h.Comment)}
 	}
 	if !p.allowed(p.sect) {
-		p.diags.Errorf(h.Pos, "section-not-allowed", "%s section not allowed in a %s file", sectionNames[p.sect], p.f.Kind)
+		p.diags.Add(h.Pos, ir.CodeSectionNotAllowed, "%s section not allowed in a %s file", sectionNames[p.sect], p.f.Kind)
 		p.sect = skipped
 		return
 	}
@@ -141,57 +165,117 @@ func (p *fileParser) allowed(s section) bool {
 	return false
 }
 
-// data parses a line that is not a header with the current section's parser.
-func (p *fileParser) data() {
+// data parses a line that is not a header with the current section's
+// parser; first is the offset of its first token.
+func (p *fileParser) data(text string, first int) {
 	switch p.sect {
 	case noSection:
 		if !p.outside {
-			p.diags.Errorf(pos(p.lex.Peek().Pos), "data-outside-section", "data before the first section header")
+			// The leading blanks are ASCII: one column each.
+			p.diags.Add(p.at.pos(ir.Pos{Offset: first, Line: 1, Column: first + 1}), ir.CodeDataOutsideSection, "data before the first section header")
 			p.outside = true
 		}
-		p.skipLine()
 	case skipped:
-		p.skipLine()
 	case optionsSection:
-		if o, ok := parseLine(p, optionParser); ok {
-			p.f.Options = append(p.f.Options, o.option())
+		if o, ok := parseLine(p, p.ps.options, optionParser, (*optionLine).option, text); ok {
+			p.f.Options = append(p.f.Options, o)
 		}
 	case aliasesSection:
-		if a, ok := parseLine(p, aliasParser); ok {
-			p.f.Aliases = append(p.f.Aliases, &Alias{Pos: a.Pos, Name: a.Name, Addr: a.Addr.Text, AddrPos: a.Addr.Pos, Comment: comment(a.Comment)})
+		if a, ok := parseLine(p, p.ps.aliases, aliasParser, (*aliasLine).alias, text); ok {
+			p.f.Aliases = append(p.f.Aliases, a)
 		}
 	case ipsetSection:
-		if e, ok := parseLine(p, entryParser); ok {
-			p.ipset.Entries = append(p.ipset.Entries, &IPSetEntry{Pos: e.Pos, NoMatch: e.NoMatch, Addr: e.Addr.Text, AddrPos: e.Addr.Pos, Comment: comment(e.Comment)})
+		if e, ok := parseLine(p, p.ps.entries, entryParser, (*entryLine).entry, text); ok {
+			p.ipset.Entries = append(p.ipset.Entries, e)
 		}
 	case rulesSection:
-		if r, ok := parseLine(p, ruleParser); ok {
-			p.f.Rules = append(p.f.Rules, r.rule())
+		if r, ok := parseLine(p, p.ps.rules, ruleParser, (*ruleLine).rule, text); ok {
+			p.f.Rules = append(p.f.Rules, r)
 		}
 	case groupSection:
-		if r, ok := parseLine(p, ruleParser); ok {
-			p.group.Rules = append(p.group.Rules, r.rule())
+		if r, ok := parseLine(p, p.ps.rules, ruleParser, (*ruleLine).rule, text); ok {
+			p.group.Rules = append(p.group.Rules, r)
 		}
 	}
 }
 
-// parseLine runs one line parser at the current token. On a syntax error it
-// reports one diagnostic and drops the rest of the line.
-func parseLine[L any, P line[L]](p *fileParser, lp *participle.Parser[L]) (*L, bool) {
-	start := p.lex.MakeCheckpoint()
-	l, err := lp.ParseFromLexer(p.lex, participle.AllowTrailing(true))
+// memo holds the parse of every line text seen, at the position of a
+// file's first line, for one line parser.
+type memo[T any] map[string]parsedLine[T]
+
+// parsedLine is a line's result, or its diagnostic when v is nil.
+type parsedLine[T any] struct {
+	v     *T
+	diags ir.Diags
+}
+
+// shifted is a line's result that can be copied to another position.
+type shifted[T any] interface {
+	*T
+	shift(s shift) *T
+}
+
+// parseLine returns the result of one line, copied to the current line's
+// position, and records the diagnostic of a bad line.
+func parseLine[T any, L any, S shifted[T], P line[L]](p *fileParser, m memo[T], lp *participle.Parser[L], conv func(*L) *T, text string) (*T, bool) {
+	r, ok := m[text]
+	if !ok {
+		r = parseText[T, L, P](lp, conv, text)
+		m[text] = r
+	}
+	for _, d := range r.diags {
+		d.Pos = p.at.pos(d.Pos)
+		p.diags = append(p.diags, d)
+	}
+	if r.v == nil {
+		return nil, false
+	}
+	return S(r.v).shift(p.at), true
+}
+
+// parseText lexes and parses one line alone. On a syntax error it returns
+// one diagnostic.
+func parseText[T any, L any, P line[L]](lp *participle.Parser[L], conv func(*L) *T, text string) parsedLine[T] {
+	var r parsedLine[T]
+	lex, err := fwLexer.LexString("", text)
+	var pl *lexer.PeekingLexer
+	if err == nil {
+		pl, err = lexer.Upgrade(lex, tokSpace)
+	}
+	if err != nil {
+		// The lexer has a catch-all word, so this is a bug; report it
+		// rather than losing the line silently.
+		r.diags = syntax(err)
+		return r
+	}
+	l, err := lp.ParseFromLexer(pl, participle.AllowTrailing(true))
 	if err != nil {
 		var uerr *participle.UnexpectedTokenError
 		if errors.As(err, &uerr) && l != nil {
-			p.diags.Errorf(pos(uerr.Unexpected.Pos), "syntax", "%s", P(l).syntaxError(&uerr.Unexpected))
+			r.diags.Add(pos(uerr.Unexpected.Pos), ir.CodeSyntax, "%s", P(l).syntaxError(&uerr.Unexpected))
 		} else {
-			p.syntax(err)
+			r.diags = syntax(err)
 		}
-		p.lex.LoadCheckpoint(start)
-		p.skipLine()
-		return nil, false
+		return r
 	}
-	return l, true
+	r.v = conv(l)
+	return r
+}
+
+// shift moves a position on a file's first line to a line of a named
+// file.
+type shift struct {
+	file         string
+	offset, line int
+}
+
+func (s shift) pos(p ir.Pos) ir.Pos {
+	p.Filename = s.file
+	if p.Line > 0 { // a position without a line stays at the file
+		p.Offset += s.offset
+		p.Line += s.line
+	}
+	return p
 }
 
 // line is a line struct of grammar.go. Given what it holds after a failed
@@ -201,14 +285,16 @@ type line[L any] interface {
 	syntaxError(got *lexer.Token) string
 }
 
-// syntax records an error that has no unexpected token as a diagnostic.
-func (p *fileParser) syntax(err error) {
+// syntax words an error that has no unexpected token as a diagnostic.
+func syntax(err error) ir.Diags {
+	var ds ir.Diags
 	var perr participle.Error
 	if errors.As(err, &perr) {
-		p.diags.Errorf(pos(perr.Position()), "syntax", "%s", perr.Message())
-		return
+		ds.Add(pos(perr.Position()), ir.CodeSyntax, "%s", perr.Message())
+	} else {
+		ds.Add(ir.Pos{}, ir.CodeSyntax, "%s", err)
 	}
-	p.diags.Errorf(ir.Pos{Filename: p.f.Name}, "syntax", "%s", err)
+	return ds
 }
 
 // unexpected words a syntax error: what was found, in what, and what the
@@ -256,15 +342,7 @@ func (r *ruleLine) syntaxError(got *lexer.Token) string {
 	return unexpected(got, "rule", `"-option value", a comment or the end of the line`)
 }
 
-// skipLine drops tokens up to and including the next EOL.
-func (p *fileParser) skipLine() {
-	for {
-		t := p.lex.Next()
-		if t.EOF() || t.Type == tokEOL {
-			return
-		}
-	}
-}
+func (h *headerLine) self() *headerLine { return h }
 
 func (o *optionLine) option() *Option {
 	key := strings.TrimRight(strings.TrimSuffix(o.Key, ":"), " \t")
@@ -277,6 +355,14 @@ func (o *optionLine) option() *Option {
 		opt.ValuePos = o.Value.Pos
 	}
 	return opt
+}
+
+func (a *aliasLine) alias() *Alias {
+	return &Alias{Pos: a.Pos, Name: a.Name, Addr: a.Addr.Text, AddrPos: a.Addr.Pos, Comment: comment(a.Comment)}
+}
+
+func (e *entryLine) entry() *IPSetEntry {
+	return &IPSetEntry{Pos: e.Pos, NoMatch: e.NoMatch, Addr: e.Addr.Text, AddrPos: e.Addr.Pos, Comment: comment(e.Comment)}
 }
 
 func (r *ruleLine) rule() *Rule {
@@ -293,6 +379,51 @@ func (r *ruleLine) rule() *Rule {
 		out.Options = append(out.Options, &RuleOption{Pos: o.Pos, Name: o.Name, Value: o.Value.Text, ValuePos: o.Value.Pos})
 	}
 	return out
+}
+
+// The shift methods copy a remembered line to the line being parsed.
+
+func (h *headerLine) shift(s shift) *headerLine {
+	c := *h
+	c.Pos = s.pos(c.Pos)
+	if c.Name != nil {
+		c.Name = &word{Pos: s.pos(c.Name.Pos), Text: c.Name.Text}
+	}
+	return &c
+}
+
+func (o *Option) shift(s shift) *Option {
+	c := *o
+	c.Pos, c.ValuePos = s.pos(c.Pos), s.pos(c.ValuePos)
+	return &c
+}
+
+func (a *Alias) shift(s shift) *Alias {
+	c := *a
+	c.Pos, c.AddrPos = s.pos(c.Pos), s.pos(c.AddrPos)
+	return &c
+}
+
+func (e *IPSetEntry) shift(s shift) *IPSetEntry {
+	c := *e
+	c.Pos, c.AddrPos = s.pos(c.Pos), s.pos(c.AddrPos)
+	return &c
+}
+
+func (r *Rule) shift(s shift) *Rule {
+	c := *r
+	c.Pos, c.TypePos, c.ActionPos = s.pos(c.Pos), s.pos(c.TypePos), s.pos(c.ActionPos)
+	if r.Options != nil {
+		// One allocation for the options of the copy.
+		opts := make([]RuleOption, len(r.Options))
+		c.Options = make([]*RuleOption, len(r.Options))
+		for i, o := range r.Options {
+			opts[i] = *o
+			opts[i].Pos, opts[i].ValuePos = s.pos(o.Pos), s.pos(o.ValuePos)
+			c.Options[i] = &opts[i]
+		}
+	}
+	return &c
 }
 
 // comment strips the "#" and the blanks around the text.

@@ -32,9 +32,18 @@ type Diagnostic struct {
 	Pos      Pos
 	End      Pos // optional; zero means a point
 	Severity Severity
-	Code     string // stable kebab-case identifier, e.g. "unknown-alias"
+	Code     Code
 	Message  string // lower-case, no trailing period
 	Related  []Related
+	// Fix is a replacement that certainly repairs the finding (a name's
+	// case, an option's spelling); nil when there is none.
+	Fix *Fix
+}
+
+// Fix replaces the text from Pos up to End with NewText.
+type Fix struct {
+	Pos, End Pos
+	NewText  string
 }
 
 // Related is a secondary position that explains a diagnostic, printed as a
@@ -52,14 +61,14 @@ func (d Diagnostic) String() string {
 // Diags is a list of diagnostics.
 type Diags []Diagnostic
 
-// Errorf appends an error-severity diagnostic.
-func (ds *Diags) Errorf(pos Pos, code, format string, args ...any) {
-	*ds = append(*ds, Diagnostic{Pos: pos, Severity: Error, Code: code, Message: fmt.Sprintf(format, args...)})
+// Diag makes a diagnostic at the severity the registry gives its code.
+func Diag(pos Pos, code Code, format string, args ...any) Diagnostic {
+	return Diagnostic{Pos: pos, Severity: code.Severity(), Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Warnf appends a warning.
-func (ds *Diags) Warnf(pos Pos, code, format string, args ...any) {
-	*ds = append(*ds, Diagnostic{Pos: pos, Severity: Warning, Code: code, Message: fmt.Sprintf(format, args...)})
+// Add appends a diagnostic made by Diag.
+func (ds *Diags) Add(pos Pos, code Code, format string, args ...any) {
+	*ds = append(*ds, Diag(pos, code, format, args...))
 }
 
 // HasErrors reports whether any diagnostic is an error.
@@ -94,4 +103,30 @@ func (ds *Diags) Sort() {
 		out = append(out, d)
 	}
 	*ds = out
+}
+
+// WithRelated returns d with a related position added.
+func (d Diagnostic) WithRelated(pos Pos, message string) Diagnostic {
+	d.Related = append(d.Related, Related{Pos: pos, Message: message})
+	return d
+}
+
+// ParseSeverity reads a severity's name.
+func ParseSeverity(s string) (Severity, bool) {
+	for _, sev := range []Severity{Error, Warning, Note} {
+		if sev.String() == s {
+			return sev, true
+		}
+	}
+	return 0, false
+}
+
+// WithFix returns d with a certain fix: replace old, the text at pos, by
+// newText. A diagnostic at pos gets old's range.
+func (d Diagnostic) WithFix(pos Pos, old, newText string) Diagnostic {
+	d.Fix = &Fix{Pos: pos, End: pos.Advance(old), NewText: newText}
+	if d.Pos == pos {
+		d.End = d.Fix.End
+	}
+	return d
 }

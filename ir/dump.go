@@ -130,6 +130,15 @@ func Dump(rs *Ruleset) string {
 		p(1, "synflood rate=%d burst=%d", h.Synflood.Rate, h.Synflood.Burst)
 	}
 	p(1, "local_network=%v management=%s blacklist=%q corosync=%v", h.LocalNetwork, h.Management, h.Blacklist, h.Corosync)
+	if c := h.Cluster; c != nil {
+		p(1, "corosync.conf transport=%s multicast=%v", c.Transport, c.Multicast())
+		for _, l := range c.Links {
+			p(2, "link %d local=%s (%s)", l.Number, l.Local, l.LocalPos)
+			for _, peer := range l.Peers {
+				p(3, "peer %s %s (%s)", peer.Node, peer.Addr, peer.Pos)
+			}
+		}
+	}
 	rules(1, "in", h.In)
 	rules(1, "out", h.Out)
 	rules(1, "forward", h.Forward)

@@ -41,9 +41,38 @@ type Host struct {
 	LocalNetwork                       []netip.Prefix // empty when unknown: rules needing it are left out
 	Management                         string         // name of the management Set; always present when the host is enabled
 	Blacklist                          string         // name of the blacklist Set, or "" when cluster.fw has none
-	Corosync                           []netip.Prefix // cluster network for the corosync allowance; empty = any source
+	Corosync                           []netip.Prefix // fallback corosync allowance when the tree has no corosync.conf; empty = any source
+	Cluster                            *Corosync      // the membership corosync.conf gives this node; nil when the tree has none
 
 	In, Out, Forward []Rule
+}
+
+// Corosync is what corosync.conf says about this node's cluster links: its
+// own address on each link and its peers' addresses on the same link.
+type Corosync struct {
+	Pos       Pos            // corosync.conf
+	Transport string         // totem transport: "knet" (the default), "udp" (multicast) or "udpu"
+	Links     []CorosyncLink // the links this node has an address on, by number; none when it is not in the nodelist
+}
+
+// Multicast reports whether the transport sends to a multicast group
+// (transport udp), which the allowance must then also accept.
+func (c *Corosync) Multicast() bool { return c.Transport == "udp" }
+
+// CorosyncLink is one ring/link (ringN_addr): this node's address and the
+// peers' addresses of the same family on that link.
+type CorosyncLink struct {
+	Number   int
+	Local    netip.Addr
+	LocalPos Pos
+	Peers    []CorosyncPeer // sorted by node name
+}
+
+// CorosyncPeer is another cluster member's address on a link.
+type CorosyncPeer struct {
+	Pos  Pos // its ringN_addr value
+	Node string
+	Addr netip.Addr
 }
 
 // Synflood is the per-source SYN rate limit (protection_synflood).

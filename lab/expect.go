@@ -129,6 +129,15 @@ type Probe struct {
 	Port               uint16 // destination port for tcp and udp
 	SPort              uint16 // source port, 0 for any
 	Flags              uint8  // TCP flags of a forged segment; 0 when not given
+	Repeat             int    // how often the probe is sent (repeat N); 0 means once
+
+	// Log lists the prefixes of the nflog messages the probe must cause:
+	// each at least once, and no message with another prefix. With
+	// CountLogs, Logs is how many messages there must be in all (nolog is
+	// "logs 0"). A probe with neither is not checked for logs.
+	Log       []string
+	CountLogs bool
+	Logs      int
 
 	Want Verdict
 	// Backends lists verdicts that differ for one backend, written after
@@ -209,9 +218,12 @@ func (w *words) next(what string) (string, error) {
 }
 
 func parseProbe(line string) (Probe, error) {
-	w := &words{w: strings.Fields(line)}
+	fields, err := splitQuoted(line)
+	if err != nil {
+		return Probe{}, err
+	}
+	w := &words{w: fields}
 	var p Probe
-	var err error
 	tok, _ := w.next("source")
 	if p.Src, err = parseEndpoint(tok); err != nil {
 		return p, err
@@ -432,10 +444,71 @@ var tcpFlags = map[string]uint8{
 	"psh": packet.PSH, "ack": packet.ACK, "urg": packet.URG,
 }
 
-// parseOptions reads sport and flags up to the verdict.
+// splitQuoted splits a line at blanks, keeping a "quoted string" (a log
+// prefix, which has blanks) as one word without its quotes.
+func splitQuoted(line string) ([]string, error) {
+	var out []string
+	for {
+		line = strings.TrimLeft(line, " \t")
+		if line == "" {
+			return out, nil
+		}
+		if line[0] == '"' {
+			word, rest, ok := strings.Cut(line[1:], `"`)
+			if !ok {
+				return nil, fmt.Errorf("unterminated quoted string %s", line)
+			}
+			out, line = append(out, word), rest
+			continue
+		}
+		end := strings.IndexAny(line, " \t")
+		if end < 0 {
+			end = len(line)
+		}
+		out, line = append(out, line[:end]), line[end:]
+	}
+}
+
+// count reads a count option's number.
+func count(w *words, what string, min uint64) (int, error) {
+	tok, err := w.next(what)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(tok, 10, 16)
+	if err != nil || n < min {
+		return 0, fmt.Errorf("%s %q: want a number of at least %d", what, tok, min)
+	}
+	return int(n), nil
+}
+
+// parseOptions reads sport, flags, repeat and the log expectations up to
+// the verdict.
 func parseOptions(w *words, p *Probe) error {
 	for {
+		var err error
 		switch w.peek() {
+		case "repeat":
+			w.i++
+			if p.Repeat, err = count(w, "repeat", 2); err != nil {
+				return err
+			}
+		case "log":
+			w.i++
+			tok, err := w.next("log prefix")
+			if err != nil {
+				return err
+			}
+			p.Log = append(p.Log, tok)
+		case "logs":
+			w.i++
+			if p.Logs, err = count(w, "logs", 0); err != nil {
+				return err
+			}
+			p.CountLogs = true
+		case "nolog":
+			w.i++
+			p.Logs, p.CountLogs = 0, true
 		case "sport":
 			w.i++
 			tok, err := w.next("source port")
@@ -468,6 +541,9 @@ func parseOptions(w *words, p *Probe) error {
 
 // check enforces what the words cannot say alone.
 func check(p *Probe) error {
+	if p.CountLogs && p.Logs < len(p.Log) {
+		return fmt.Errorf("logs %d: fewer messages than the %d prefixes listed", p.Logs, len(p.Log))
+	}
 	if p.SPort != 0 && p.Proto != "tcp" && p.Proto != "udp" {
 		return fmt.Errorf("sport needs a tcp or udp service")
 	}

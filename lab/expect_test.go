@@ -56,6 +56,11 @@ func TestParseExpect(t *testing.T) {
 			Flags: packet.SYN | packet.FIN, Want: Drop}},
 		{"host -> vm100 tcp/25 DROP iptables=REJECT", Probe{Src: host, Dst: vm100, Proto: "tcp", Port: 25, Want: Drop,
 			Backends: []BackendVerdict{{Backend: "iptables", Want: Reject}}}},
+		{`outside -> host tcp/23 repeat 8 log ":0:6:host-in: DROP: "  log "x" logs 3 DROP`, Probe{
+			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: host, Proto: "tcp", Port: 23, Repeat: 8,
+			Log: []string{":0:6:host-in: DROP: ", "x"}, CountLogs: true, Logs: 3, Want: Drop}},
+		{"outside -> host tcp/24 nolog DROP", Probe{
+			Src: Endpoint{Kind: Outside, NIC: -1}, Dst: host, Proto: "tcp", Port: 24, CountLogs: true, Want: Drop}},
 	}
 	for _, tt := range tests {
 		got, err := ParseExpect(tt.line)
@@ -94,6 +99,9 @@ func TestParseExpectErrors(t *testing.T) {
 		{"vm100 send-ra dhcp-offer -> vm101 DROP", `expect:1: "dhcp-offer": a probe sends one kind of frame`},
 		{"vm100 arp-spoof fd00::1 -> host DROP", `expect:1: arp-spoof needs an IPv4 address, not fd00::1`},
 		{"vm100 ndp-spoof 10.0.0.1 -> host DROP", `expect:1: ndp-spoof needs an IPv6 address, not 10.0.0.1`},
+		{`vm100 -> host tcp/22 log ":0:6: DROP`, `expect:1: unterminated quoted string ":0:6: DROP`},
+		{`vm100 -> host tcp/22 log "a" log "b" logs 1 DROP`, `expect:1: logs 1: fewer messages than the 2 prefixes listed`},
+		{"vm100 -> host tcp/22 repeat 1 DROP", `expect:1: repeat "1": want a number of at least 2`},
 	}
 	for _, tt := range tests {
 		_, err := ParseExpect(tt.line)
@@ -112,6 +120,7 @@ func TestParseScenario(t *testing.T) {
 requires: bridge-conntrack, bridge-reject
 node: pve2
 uplink: vmbr0
+bridge-nf-call: 0, 1
 
 -- nodes/pve2/qemu-server/100.conf --
 net0: virtio=02:00:00:00:01:00,bridge=vmbr0
@@ -126,7 +135,7 @@ vm100 -> host icmp ACCEPT
 	}
 	want := &Scenario{
 		Name: "x", Requires: []Requirement{BridgeConntrack, BridgeReject}, Node: "pve2", Uplink: "vmbr0",
-		Files: s.Files,
+		BridgeNF: []bool{false, true}, Files: s.Files,
 		Probes: []Probe{{Line: 3, Text: "vm100 -> host icmp ACCEPT",
 			Src: Endpoint{Kind: GuestEnd, Prefix: "vm", VMID: 100, NIC: -1}, Dst: Endpoint{Kind: Host, NIC: -1},
 			Proto: "icmp", ICMPType: 8, Want: Accept}},
@@ -140,6 +149,7 @@ vm100 -> host icmp ACCEPT
 	for _, bad := range []struct{ data, want string }{
 		{"requires: bridge-magic\n-- expect --\nvm100 -> host icmp ACCEPT\n", `requires: unknown kernel feature "bridge-magic" (known: bridge-conntrack, bridge-reject)`},
 		{"-- a.conf --\n", "no -- expect -- section"},
+		{"bridge-nf-call: on\n-- expect --\nvm100 -> host icmp ACCEPT\n", `bridge-nf-call: "on": want 0 or 1, comma-separated`},
 		{"-- expect --\n# nothing\n", "the expect section has no probes"},
 		{"-- ../x --\n-- expect --\nvm100 -> host icmp ACCEPT\n", `section "../x": tree paths are relative and stay inside the tree`},
 	} {

@@ -24,7 +24,7 @@ var (
 	explainCases = flag.Int("lab.explain-cases", 1000, "probes TestExplainDifferential runs")
 )
 
-// loadIR is the IR the lab's compiler (pipeline.Compile) works from.
+// loadIR is the IR the lab's compiler (fwcCompile) works from.
 func loadIR(root, node string) (*ir.Ruleset, error) {
 	rs, diags, err := pipeline.Load(root, pipeline.Options{Node: node})
 	if err != nil {
@@ -84,7 +84,7 @@ func differential(t *testing.T, seed uint64, guests bool, i, n int) {
 	if err != nil {
 		t.Fatalf("seed %d tree %s: %v", seed, t.Name(), err)
 	}
-	rep, err := s.Run(t.TempDir(), pipeline.Compile, NFT{}, Options{Deadline: *deadline, Explain: loadIR})
+	rep, err := s.Run(t.TempDir(), fwcCompile, NFT{}, Options{Deadline: *deadline, Explain: loadIR})
 	if err != nil {
 		t.Fatalf("seed %d tree %s: %v\n%s", seed, t.Name(), err, treeText(s))
 	}

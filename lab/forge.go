@@ -33,7 +33,17 @@ func (n *Net) probeForged(p *Probe, src, dst end, deadline time.Duration) (outco
 	if err := sendFrame(src.ns, src.iface, frame); err != nil {
 		return outcome{}, err
 	}
-	if sn.wait(marker, time.Now().Add(deadline)) {
+	// An IP probe counts only with its own source address: an ICMP error
+	// about it (a REJECT's answer, flooded back onto the segment when the
+	// forged source is a broadcast address) quotes the marker too.
+	var from netip.Addr
+	if p.Frame == NoFrame {
+		from = src.addr
+		if p.SpoofIP.IsValid() {
+			from = p.SpoofIP
+		}
+	}
+	if sn.wait(marker, from, time.Now().Add(deadline)) {
 		return outcome{Accept, "delivered to " + dst.ns.Name}, nil
 	}
 	return outcome{Drop, fmt.Sprintf("not seen at %s within %v", dst.ns.Name, deadline)}, nil
@@ -177,14 +187,15 @@ func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
 // sniffer waits for a packet carrying a marker.
 type sniffer struct {
-	fd       int
-	outgoing bool // AF_PACKET: skip frames the namespace itself sends
+	fd   int
+	link bool // AF_PACKET: whole frames, and skip those the namespace itself sends
 }
 
 func (s sniffer) close() { unix.Close(s.fd) }
 
-// wait reads until a packet containing marker arrives or until.
-func (s sniffer) wait(marker []byte, until time.Time) bool {
+// wait reads until a packet containing marker arrives, from the IP source
+// address src when it is valid, or until.
+func (s sniffer) wait(marker []byte, src netip.Addr, until time.Time) bool {
 	buf := make([]byte, 65536)
 	for {
 		left := time.Until(until)
@@ -200,19 +211,50 @@ func (s sniffer) wait(marker []byte, until time.Time) bool {
 			if err != nil {
 				break
 			}
-			if ll, ok := from.(*unix.SockaddrLinklayer); ok && s.outgoing && ll.Pkttype == unix.PACKET_OUTGOING {
+			if ll, ok := from.(*unix.SockaddrLinklayer); ok && s.link && ll.Pkttype == unix.PACKET_OUTGOING {
 				continue
 			}
-			if bytes.Contains(buf[:k], marker) {
+			if !bytes.Contains(buf[:k], marker) {
+				continue
+			}
+			if got, ok := s.source(buf[:k], from); !src.IsValid() || ok && got == src {
 				return true
 			}
 		}
 	}
 }
 
+// source is the IP source address of a packet the sniffer received: from
+// the frame's IP header, the header a raw IPv4 socket hands over, or the
+// peer address of a raw IPv6 socket (which strips the header).
+func (s sniffer) source(pkt []byte, from unix.Sockaddr) (netip.Addr, bool) {
+	if s.link {
+		if len(pkt) < 14 {
+			return netip.Addr{}, false
+		}
+		switch binary.BigEndian.Uint16(pkt[12:]) {
+		case unix.ETH_P_IP:
+			pkt = pkt[14:]
+		case unix.ETH_P_IPV6:
+			if len(pkt) < 14+24 {
+				return netip.Addr{}, false
+			}
+			return netip.AddrFrom16([16]byte(pkt[14+8:])), true
+		default:
+			return netip.Addr{}, false
+		}
+	} else if sa, ok := from.(*unix.SockaddrInet6); ok {
+		return netip.AddrFrom16(sa.Addr), true
+	}
+	if len(pkt) < 20 || pkt[0]>>4 != 4 {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4([4]byte(pkt[12:])), true
+}
+
 // listenLink sniffs every frame iface of ns receives.
 func listenLink(ns *NS, iface string) (sniffer, error) {
-	s := sniffer{outgoing: true}
+	s := sniffer{link: true}
 	err := ns.Do(func() error {
 		ifi, err := net.InterfaceByName(iface)
 		if err != nil {

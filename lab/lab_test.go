@@ -26,7 +26,12 @@ var (
 
 // labCompiler compiles scenario trees: the hand-written ruleset.nft
 // section when a scenario has one, else fwc.
-var labCompiler = FileCompiler(pipeline.Compile)
+var labCompiler = FileCompiler(fwcCompile)
+
+// fwcCompile is fwc's nft script for a node of a scenario's tree.
+func fwcCompile(root, node string) ([]byte, error) {
+	return pipeline.Script(root, pipeline.Options{Node: node})
+}
 
 // tally counts scenario outcomes for the closing line.
 var tally struct {
@@ -159,23 +164,29 @@ func runLab(t *testing.T, run labRun) {
 			if why := caps.Missing(s.Requires); why != "" {
 				t.Skipf("kernel %s lacks %s", kernelRelease(), why)
 			}
-			start := time.Now()
-			rep, err := s.Run(t.TempDir(), run.compile, NFT{}, Options{Deadline: *deadline, Explain: run.explain})
-			if err != nil {
-				if why := caps.Missing([]Requirement{BridgeConntrack, BridgeReject}); why != "" && errors.Is(err, ErrLoad) {
-					t.Fatalf("%v\n(kernel %s lacks %s: a scenario that needs it says so with a requires: line)", err, kernelRelease(), why)
+			for _, brnf := range s.BridgeNF {
+				label := run.label
+				if len(s.BridgeNF) > 1 {
+					label += fmt.Sprintf(" with bridge-nf-call-iptables=%d", map[bool]int{true: 1}[brnf])
 				}
-				t.Fatal(err)
-			}
-			if bad := rep.Failed(); len(bad) > 0 {
-				var probes []Probe
-				for _, r := range bad {
-					t.Error(r)
-					probes = append(probes, r.Probe)
+				start := time.Now()
+				rep, err := s.Run(t.TempDir(), run.compile, NFT{}, Options{Deadline: *deadline, Explain: run.explain, BridgeNF: brnf})
+				if err != nil {
+					if why := caps.Missing([]Requirement{BridgeConntrack, BridgeReject}); why != "" && errors.Is(err, ErrLoad) {
+						t.Fatalf("%v\n(kernel %s lacks %s: a scenario that needs it says so with a requires: line)", err, kernelRelease(), why)
+					}
+					t.Fatalf("%s: %v", label, err)
 				}
-				t.Logf("ruleset%s in the host namespace, the chains these probes cross:\n%s", run.label, Relevant(rep.Ruleset, probes))
+				if bad := rep.Failed(); len(bad) > 0 {
+					var probes []Probe
+					for _, r := range bad {
+						t.Errorf("%s%s", r, label)
+						probes = append(probes, r.Probe)
+					}
+					t.Logf("ruleset%s in the host namespace, the chains these probes cross:\n%s", label, Relevant(rep.Ruleset, probes))
+				}
+				t.Logf("%d probes%s in %v", len(rep.Results), label, time.Since(start).Round(time.Millisecond))
 			}
-			t.Logf("%d probes%s in %v", len(rep.Results), run.label, time.Since(start).Round(time.Millisecond))
 		})
 	}
 }

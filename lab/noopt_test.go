@@ -1,11 +1,9 @@
 package lab
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 
-	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/pipeline"
 )
@@ -13,13 +11,9 @@ import (
 // noOptimize is pipeline's -O0: the optimiser passes switched off.
 func noOptimize(node string) pipeline.Options { return pipeline.Options{Node: node, NoOptimize: true} }
 
-// compileNoOptimize is pipeline.Compile with -O0.
+// compileNoOptimize is fwcCompile with -O0.
 func compileNoOptimize(root, node string) ([]byte, error) {
-	out, diags, err := pipeline.CompileNFT(root, noOptimize(node), nft.Options{})
-	if errors.Is(err, pipeline.ErrDiagnostics) {
-		return nil, fmt.Errorf("%w:\n%s", err, diags)
-	}
-	return out, err
+	return pipeline.Script(root, noOptimize(node))
 }
 
 // loadIRNoOptimize is the IR compileNoOptimize works from.

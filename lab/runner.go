@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,17 +19,22 @@ type Result struct {
 	// Explain describes a disagreement between the kernel and fwc
 	// explain (see Options.Explain); "" when they agree.
 	Explain string
+	// Log describes log messages other than the probe expects; "" when
+	// they match or the probe does not check them.
+	Log string
 }
 
 // OK reports whether the probe saw what the scenario expects.
-func (r Result) OK() bool { return r.Err == nil && r.Got == r.Probe.Want && r.Explain == "" }
+func (r Result) OK() bool {
+	return r.Err == nil && r.Got == r.Probe.Want && r.Explain == "" && r.Log == ""
+}
 
 func (r Result) String() string {
 	if r.Err != nil {
 		return fmt.Sprintf("expect:%d: %s: probe failed: %v", r.Probe.Line, r.Probe.Text, r.Err)
 	}
-	if r.Explain != "" {
-		return fmt.Sprintf("expect:%d: %s: want %s, got %s (%s); %s", r.Probe.Line, r.Probe.Text, r.Probe.Want, r.Got, r.Detail, r.Explain)
+	if r.Explain != "" || r.Log != "" {
+		return fmt.Sprintf("expect:%d: %s: want %s, got %s (%s); %s", r.Probe.Line, r.Probe.Text, r.Probe.Want, r.Got, r.Detail, strings.TrimPrefix(r.Explain+"; "+r.Log, "; "))
 	}
 	return fmt.Sprintf("expect:%d: %s: want %s, got %s (%s)", r.Probe.Line, r.Probe.Text, r.Probe.Want, r.Got, r.Detail)
 }
@@ -62,6 +68,70 @@ type Options struct {
 	// Explain, when set, loads the IR of a tree fwc compiled; every probe
 	// then also asks fwc explain and fails when the answers differ.
 	Explain IRLoader
+	// BridgeNF turns bridge-nf-call-iptables and -ip6tables on in the host
+	// (br_netfilter, as on a host moving from PVE's iptables firewall), so
+	// bridged frames also cross the inet hooks.
+	BridgeNF bool
+}
+
+// BridgeNFVariant is the pseudo-backend of a probe's "bridge-nf=VERDICT":
+// the verdict expected under Options.BridgeNF where it differs.
+const BridgeNFVariant = "bridge-nf"
+
+// observeAll sends a probe as often as it says; the verdict is the first
+// one that differs from the expected one, else the expected one.
+func (n *Net) observeAll(p *Probe, deadline time.Duration) (Verdict, string, error) {
+	var got Verdict
+	var detail string
+	for i := range max(p.Repeat, 1) {
+		v, d, err := n.Observe(p, deadline)
+		if err == nil && v == Drop && p.Want != Drop {
+			// Silence can be a slow machine (an emulated VM) rather than a
+			// drop: look again, longer, before calling it a mismatch.
+			// Expected drops never pay for this.
+			v, d, err = n.Observe(p, retryFactor*deadline)
+			d += " (on a second, longer try)"
+		}
+		if err != nil || v != p.Want || i == 0 {
+			got, detail = v, d
+		}
+		if err != nil || v != p.Want {
+			if p.Repeat > 1 {
+				detail = fmt.Sprintf("%s (send %d of %d)", d, i+1, p.Repeat)
+			}
+			return got, detail, err
+		}
+	}
+	return got, detail, nil
+}
+
+// checkLogs reads the messages a probe caused and compares them with its
+// log expectations; "" when they match.
+func checkLogs(p *Probe, logs *nflog, wait time.Duration) (string, error) {
+	got, err := logs.read(wait)
+	if err != nil || p.Log == nil && !p.CountLogs {
+		return "", err
+	}
+	var bad []string
+	for _, want := range p.Log {
+		if !slices.Contains(got, want) {
+			bad = append(bad, fmt.Sprintf("no log message %q", want))
+		}
+	}
+	if p.Log != nil {
+		for _, g := range got {
+			if !slices.Contains(p.Log, g) {
+				bad = append(bad, fmt.Sprintf("unexpected log message %q", g))
+			}
+		}
+	}
+	if p.CountLogs && len(got) != p.Logs {
+		bad = append(bad, fmt.Sprintf("%d log messages, want %d", len(got), p.Logs))
+	}
+	if bad == nil {
+		return "", nil
+	}
+	return fmt.Sprintf("log: %s (got %q)", strings.Join(bad, ", "), got), nil
 }
 
 // Run builds the scenario's topology in fresh namespaces under a tree
@@ -98,6 +168,11 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 		return nil, fmt.Errorf("build topology: %w", err)
 	}
 	defer n.Close()
+	if opt.BridgeNF {
+		if err := n.Host.Sysctl(false, "net/bridge/bridge-nf-call-iptables", "1", "net/bridge/bridge-nf-call-ip6tables", "1"); err != nil {
+			return nil, fmt.Errorf("br_netfilter: %w", err)
+		}
+	}
 	if err := load.Load(n.Host, script); err != nil {
 		return nil, err
 	}
@@ -105,20 +180,36 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 	if err != nil {
 		return nil, err
 	}
+	// Log expectations name nft's chains, so only the nft loader is
+	// checked against them.
+	var logs *nflog
+	if load.Name() == (NFT{}).Name() && slices.ContainsFunc(s.Probes, func(p Probe) bool { return p.Log != nil || p.CountLogs }) {
+		if logs, err = openNFLOG(n.Host, 0); err != nil {
+			return nil, err
+		}
+		defer logs.close()
+	}
 	rep := &Report{}
 	for _, p := range s.Probes {
 		p.Want = p.WantFor(load.Name())
-		got, detail, err := n.Observe(&p, opt.Deadline)
-		if err == nil && got == Drop && p.Want != Drop {
-			// Silence can be a slow machine (an emulated VM) rather than a
-			// drop: look again, longer, before calling it a mismatch.
-			// Expected drops never pay for this.
-			got, detail, err = n.Observe(&p, retryFactor*opt.Deadline)
-			detail += " (on a second, longer try)"
+		// A bridge-nf=VERDICT override marks where br_netfilter still
+		// changes fwc's verdict; fwc explain answers for a host without it.
+		brnfOverride := opt.BridgeNF && slices.ContainsFunc(p.Backends, func(b BackendVerdict) bool { return b.Backend == BridgeNFVariant })
+		if brnfOverride {
+			p.Want = p.WantFor(BridgeNFVariant)
 		}
+		if logs != nil {
+			if _, err := logs.read(0); err != nil { // earlier probes' late messages
+				return nil, err
+			}
+		}
+		got, detail, err := n.observeAll(&p, opt.Deadline)
 		res := Result{Probe: p, Got: got, Detail: detail, Err: err}
-		if err == nil && rs != nil {
+		if err == nil && rs != nil && !brnfOverride {
 			res.Explain = n.ExplainMismatch(rs, &p, got)
+		}
+		if err == nil && logs != nil {
+			res.Log, res.Err = checkLogs(&p, logs, opt.Deadline)
 		}
 		rep.Results = append(rep.Results, res)
 	}

@@ -16,6 +16,10 @@ type Scenario struct {
 	Requires []Requirement
 	Node     string // "" for the tree's only node
 	Uplink   string // bridge the uplink is plugged into; "" for a routed uplink
+	// BridgeNF lists the bridge-nf-call-iptables/-ip6tables settings the
+	// probes run under, each on a fresh network: [false] unless the
+	// header says "bridge-nf-call: 0, 1".
+	BridgeNF []bool
 	Files    []txtar.File
 	Probes   []Probe
 }
@@ -40,8 +44,9 @@ func LoadScenario(path string) (*Scenario, error) {
 }
 
 // ParseScenario parses a scenario. Header lines in the comment are
-// "requires: bridge-conntrack, bridge-reject", "node: NAME" and
-// "uplink: BRIDGE"; other comment lines are prose.
+// "requires: bridge-conntrack, bridge-reject", "node: NAME",
+// "uplink: BRIDGE" and "bridge-nf-call: 0, 1"; other comment lines are
+// prose.
 func ParseScenario(name string, data []byte) (*Scenario, error) {
 	ar := txtar.Parse(data)
 	s := &Scenario{Name: name}
@@ -64,7 +69,21 @@ func ParseScenario(name string, data []byte) (*Scenario, error) {
 			s.Node = val
 		case "uplink":
 			s.Uplink = val
+		case "bridge-nf-call":
+			for _, v := range strings.Split(val, ",") {
+				switch strings.TrimSpace(v) {
+				case "0":
+					s.BridgeNF = append(s.BridgeNF, false)
+				case "1":
+					s.BridgeNF = append(s.BridgeNF, true)
+				default:
+					return nil, fmt.Errorf("bridge-nf-call: %q: want 0 or 1, comma-separated", v)
+				}
+			}
 		}
+	}
+	if s.BridgeNF == nil {
+		s.BridgeNF = []bool{false}
 	}
 	var expect *txtar.File
 	for i, f := range ar.Files {

@@ -95,8 +95,6 @@ func (l *lowerer) warnShadowed(rules []ir.Rule) {
 		if j < 0 || rules[j].Pos == rules[i].Pos {
 			continue
 		}
-		l.d = append(l.d, ir.Diagnostic{Pos: rules[i].Pos, Severity: ir.Warning, Code: "shadowed-rule",
-			Message: "rule can never match: an earlier rule matches the same packets",
-			Related: []ir.Related{{Pos: rules[j].Pos, Message: "earlier rule here"}}})
+		l.d = append(l.d, ir.Diag(rules[i].Pos, ir.CodeShadowedRule, "rule can never match: an earlier rule matches the same packets").WithRelated(rules[j].Pos, "earlier rule here"))
 	}
 }

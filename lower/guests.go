@@ -41,7 +41,7 @@ func (l *lowerer) lowerGuest(in GuestInput, rs *ir.Ruleset) ir.Guest {
 	g.L2Protocols = o.ethertypes("layer2_protocols")
 	ipfilter := o.boolean("ipfilter", false)
 	if o.boolean("ips", false) {
-		l.d.Warnf(o.byKey["ips"].Pos, "unsupported", "ips (Suricata NFQUEUE) is not supported by fwc; traffic is filtered without it")
+		l.d.Add(o.byKey["ips"].Pos, ir.CodeUnsupported, "ips (Suricata NFQUEUE) is not supported by fwc; traffic is filtered without it")
 	}
 	env := ruleEnv{kind: envGuest, guest: &guestEnv{vmid: g.VMID, nics: g.NICs, scope: s}}
 	for _, r := range f.Rules {
@@ -117,12 +117,12 @@ func linkLocal(mac string) (netip.Addr, bool) {
 func (l *lowerer) warnUnusedGuest(s *scope) {
 	for _, a := range s.aliases {
 		if !a.used {
-			l.d.Warnf(a.def.Pos, "unused-alias", "alias %q is never used", a.def.Name)
+			l.d.Add(a.def.Pos, ir.CodeUnusedAlias, "alias %q is never used", a.def.Name)
 		}
 	}
 	for _, key := range s.order {
 		if set := s.sets[key]; !set.used && set.def != nil && !strings.HasPrefix(key, "ipfilter-net") {
-			l.d.Warnf(set.def.Pos, "unused-ipset", "IP set %q is never used", set.def.Name)
+			l.d.Add(set.def.Pos, ir.CodeUnusedIpset, "IP set %q is never used", set.def.Name)
 		}
 	}
 }
@@ -134,8 +134,7 @@ func (l *lowerer) warnUnusedGuest(s *scope) {
 func (l *lowerer) noteRejects(g *ir.Guest) {
 	for _, r := range g.In {
 		if r.Verdict == ir.Reject {
-			l.d = append(l.d, ir.Diagnostic{Pos: r.Pos, Severity: ir.Note, Code: "reject-degrades",
-				Message: "REJECT towards a guest rejects frames unicast to the NIC; broadcast, multicast, unknown-destination and host-originated traffic is dropped instead"})
+			l.d = append(l.d, ir.Diag(r.Pos, ir.CodeRejectDegrades, "REJECT towards a guest rejects frames unicast to the NIC; broadcast, multicast, unknown-destination and host-originated traffic is dropped instead"))
 		}
 	}
 }

@@ -55,6 +55,7 @@ func (l *lowerer) lowerHost(c Config, copts optionSet, o Options) ir.Host {
 	}
 	h.LocalNetwork = l.localNetwork(c, o)
 	h.Corosync = h.LocalNetwork
+	h.Cluster = l.lowerCorosync(c.Corosync, c.Node, o)
 	h.Management = "dc/management"
 	if s, ok := l.dc.sets["blacklist"]; ok {
 		s.used = true
@@ -80,7 +81,7 @@ func (l *lowerer) localNetwork(c Config, o Options) []netip.Prefix {
 		if len(c.Cluster.Options) > 0 {
 			pos = c.Cluster.Options[0].Pos
 		}
-		l.d.Warnf(pos, "no-local-network", "local_network is unknown (no [ALIASES] local_network and no --local-network): the management and corosync allowances are limited to the management IP set and open to any source respectively")
+		l.d.Add(pos, ir.CodeNoLocalNetwork, "local_network is unknown (no [ALIASES] local_network and no --local-network): the management and corosync allowances are limited to the management IP set and open to any source respectively")
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fwc-project/fwc/corosync"
 	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/tree"
@@ -18,6 +19,8 @@ type Config struct {
 	Host    *grammar.File // nil when the node has no host.fw
 	Guests  []GuestInput  // guests on the node, sorted by VMID
 	VNets   []*grammar.File
+	// Corosync is corosync.conf, nil when the tree has none.
+	Corosync *corosync.Section
 }
 
 // GuestInput is one guest's config facts and its parsed firewall file.
@@ -31,6 +34,9 @@ type Options struct {
 	// LocalNetwork stands in for the local_network alias when cluster.fw
 	// does not define it (--local-network).
 	LocalNetwork []netip.Prefix
+	// Resolve looks up a host name in corosync.conf's nodelist (--resolve);
+	// nil means names are errors, as the compile may not run on the node.
+	Resolve func(name string) ([]netip.Addr, error)
 }
 
 // lowerer carries the state of one Lower call.
@@ -94,7 +100,7 @@ func (l *lowerer) clusterEnable(s optionSet) bool {
 		return false
 	}
 	if n, err := strconv.ParseUint(o.Value, 10, 64); err == nil && n > 1 {
-		l.d.Warnf(o.ValuePos, "enable-timestamp", "enable: %s is a timestamp (PVE's temporary enable); fwc treats it as disabled", o.Value)
+		l.d.Add(o.ValuePos, ir.CodeEnableTimestamp, "enable: %s is a timestamp (PVE's temporary enable); fwc treats it as disabled", o.Value)
 		return false
 	}
 	return s.boolean("enable", false)
@@ -104,17 +110,15 @@ func (l *lowerer) clusterEnable(s optionSet) bool {
 func (l *lowerer) defineGroups(f *grammar.File) {
 	for _, g := range f.Groups {
 		if !validName(g.Name, 64) {
-			l.d.Errorf(g.NamePos, "invalid-name", "invalid security group name %q (letters, digits, '-' and '_', starting with a letter)", g.Name)
+			l.d.Add(g.NamePos, ir.CodeInvalidName, "invalid security group name %q (letters, digits, '-' and '_', starting with a letter)", g.Name)
 			continue
 		}
 		if len(g.Name) > 18 {
-			l.d.Warnf(g.NamePos, "name-too-long", "security group name %q is longer than 18 characters: PVE rejects it and iptables chain names (28) need a hashed name", g.Name)
+			l.d.Add(g.NamePos, ir.CodeNameTooLong, "security group name %q is longer than 18 characters: PVE rejects it and iptables chain names (28) need a hashed name", g.Name)
 		}
 		key := strings.ToLower(g.Name)
 		if prev, ok := l.groups[key]; ok {
-			l.d = append(l.d, ir.Diagnostic{Pos: g.Pos, Severity: ir.Error, Code: "duplicate-name",
-				Message: "security group " + quote(g.Name) + " is defined twice",
-				Related: []ir.Related{{Pos: prev.def.Pos, Message: "first defined here"}}})
+			l.d = append(l.d, ir.Diag(g.Pos, ir.CodeDuplicateName, "security group %s is defined twice", quote(g.Name)).WithRelated(prev.def.Pos, "first defined here"))
 			continue
 		}
 		l.groups[key] = &groupDef{def: g, name: key}
@@ -215,17 +219,17 @@ func (l *lowerer) warnUnused(c Config) {
 	implicit := []string{"management", "blacklist", "local_network"}
 	for _, a := range l.dc.aliases {
 		if !a.used && !contains(implicit, strings.ToLower(a.def.Name)) {
-			l.d.Warnf(a.def.Pos, "unused-alias", "alias %q is never used", a.def.Name)
+			l.d.Add(a.def.Pos, ir.CodeUnusedAlias, "alias %q is never used", a.def.Name)
 		}
 	}
 	for _, key := range l.dc.order {
 		if s := l.dc.sets[key]; !s.used && !contains(implicit, key) {
-			l.d.Warnf(s.def.Pos, "unused-ipset", "IP set %q is never used", s.def.Name)
+			l.d.Add(s.def.Pos, ir.CodeUnusedIpset, "IP set %q is never used", s.def.Name)
 		}
 	}
 	for _, key := range l.order {
 		if g := l.groups[key]; !g.used {
-			l.d.Warnf(g.def.Pos, "unused-group", "security group %q is never used", g.def.Name)
+			l.d.Add(g.def.Pos, ir.CodeUnusedGroup, "security group %q is never used", g.def.Name)
 		}
 	}
 }

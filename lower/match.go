@@ -35,22 +35,22 @@ func (l *lowerer) ruleMatch(o ruleOpts, env ruleEnv) match {
 	}
 	for _, po := range []*grammar.RuleOption{o.dport, o.sport} {
 		if po != nil && o.proto == nil {
-			l.d.Errorf(po.Pos, "missing-protocol", "%s needs -p (a rule is never widened to every protocol)", po.Name)
+			l.d.Add(po.Pos, ir.CodeMissingProtocol, "%s needs -p (a rule is never widened to every protocol)", po.Name)
 		}
 	}
 	if m.hasProto {
 		m.dport, m.icmp = l.portsOrICMP(o.dport, m.protoNum)
 		m.sport, _ = l.portsOrICMP(o.sport, m.protoNum)
 		if o.sport != nil && isICMP(m.protoNum) {
-			l.d.Errorf(o.sport.Pos, "invalid-port", "protocol %q does not have ports", m.proto)
+			l.d.Add(o.sport.Pos, ir.CodeInvalidPort, "protocol %q does not have ports", m.proto)
 		}
 	}
 	if o.icmpType != nil {
 		switch {
 		case o.dport != nil:
-			l.d.Errorf(o.icmpType.Pos, "invalid-icmp-type", "-icmp-type cannot be combined with -dport")
+			l.d.Add(o.icmpType.Pos, ir.CodeInvalidIcmpType, "-icmp-type cannot be combined with -dport")
 		case !m.hasProto || !isICMP(m.protoNum):
-			l.d.Errorf(o.icmpType.Pos, "invalid-icmp-type", "-icmp-type needs -p icmp, icmpv6 or ipv6-icmp")
+			l.d.Add(o.icmpType.Pos, ir.CodeInvalidIcmpType, "-icmp-type needs -p icmp, icmpv6 or ipv6-icmp")
 		default:
 			m.icmp = l.icmpTypes(o.icmpType.Value, o.icmpType.ValuePos, m.protoNum == 58, m.proto)
 		}
@@ -70,7 +70,7 @@ func (l *lowerer) ruleMatch(o ruleOpts, env ruleEnv) match {
 			if i == 1 {
 				pos = o.dest.ValuePos
 			}
-			l.d.Errorf(pos, "mixed-family", "this address is %s but the rule is already %s", f, m.family)
+			l.d.Add(pos, ir.CodeMixedFamily, "this address is %s but the rule is already %s", f, m.family)
 			break
 		}
 		m.family = fam
@@ -149,14 +149,14 @@ func (l *lowerer) expandMacro(base ir.Rule, m match, mac macros.Macro, r *gramma
 		out = append(out, rule)
 	}
 	if len(out) == 0 && !conflict {
-		l.d.Warnf(r.ActionPos, "empty-macro", "macro %s has no entries for %s addresses; the rule matches nothing", mac.Name, m.family)
+		l.d.Add(r.ActionPos, ir.CodeEmptyMacro, "macro %s has no entries for %s addresses; the rule matches nothing", mac.Name, m.family)
 	}
 	return out
 }
 
 func (l *lowerer) macroConflict(already bool, o *grammar.RuleOption, mac macros.Macro, value string) bool {
 	if !already {
-		l.d.Errorf(o.Pos, "macro-conflict", "%s %s contradicts macro %s, which sets %q", o.Name, o.Value, mac.Name, value)
+		l.d.Add(o.Pos, ir.CodeMacroConflict, "%s %s contradicts macro %s, which sets %q", o.Name, o.Value, mac.Name, value)
 	}
 	return true
 }
@@ -174,12 +174,12 @@ func (l *lowerer) portsOrICMP(o *grammar.RuleOption, proto uint8) ([]ir.PortRang
 		return nil, nil
 	}
 	if !netdb.HasPorts(proto) {
-		l.d.Errorf(o.Pos, "invalid-port", "protocol %q does not support ports", netdb.ProtocolName(proto))
+		l.d.Add(o.Pos, ir.CodeInvalidPort, "protocol %q does not support ports", netdb.ProtocolName(proto))
 		return nil, nil
 	}
 	ports, err := parsePorts(o.Value)
 	if err != "" {
-		l.d.Errorf(o.ValuePos, "invalid-port", "%s", err)
+		l.d.Add(o.ValuePos, ir.CodeInvalidPort, "%s", err)
 	}
 	return ports, nil
 }
@@ -245,7 +245,7 @@ func (l *lowerer) icmpTypes(s string, pos ir.Pos, v6 bool, proto string) []ir.IC
 		}
 		t, ok := netdb.ICMPType(v6, item)
 		if !ok {
-			l.d.Errorf(pos, "invalid-icmp-type", "invalid icmp-type %q for proto %q", item, proto)
+			l.d.Add(pos, ir.CodeInvalidIcmpType, "invalid icmp-type %q for proto %q", item, proto)
 			return nil
 		}
 		out = append(out, t)
@@ -288,10 +288,10 @@ func (l *lowerer) addrList(o *grammar.RuleOption) (ir.Addr, ir.Family) {
 			hi, err2 := netip.ParseAddr(to)
 			switch {
 			case err1 != nil || err2 != nil || lo.Is4() != hi.Is4() || lo.Zone() != "" || hi.Zone() != "":
-				l.d.Errorf(o.ValuePos, "invalid-address", "invalid address range %q", item)
+				l.d.Add(o.ValuePos, ir.CodeInvalidAddress, "invalid address range %q", item)
 				return ir.Addr{}, ir.Any
 			case hi.Less(lo):
-				l.d.Errorf(o.ValuePos, "invalid-address", "address range %q runs backwards", item)
+				l.d.Add(o.ValuePos, ir.CodeInvalidAddress, "address range %q runs backwards", item)
 				return ir.Addr{}, ir.Any
 			}
 			a.Ranges = append(a.Ranges, ir.AddrRange{From: lo, To: hi})
@@ -300,13 +300,13 @@ func (l *lowerer) addrList(o *grammar.RuleOption) (ir.Addr, ir.Family) {
 			p, ok := parseCIDR(item)
 			switch {
 			case item == "":
-				l.d.Errorf(o.ValuePos, "invalid-address", "extraneous commas in address list %q", o.Value)
+				l.d.Add(o.ValuePos, ir.CodeInvalidAddress, "extraneous commas in address list %q", o.Value)
 				return ir.Addr{}, ir.Any
 			case !ok:
-				l.d.Errorf(o.ValuePos, "invalid-address", "%q is not an IP address, CIDR, range, alias or +ipset", item)
+				l.d.Add(o.ValuePos, ir.CodeInvalidAddress, "%q is not an IP address, CIDR, range, alias or +ipset", item)
 				return ir.Addr{}, ir.Any
 			case p.Masked() != p:
-				l.d.Errorf(o.ValuePos, "host-bits", "%s has host bits set; did you mean %s?", item, p.Masked())
+				l.d.Add(o.ValuePos, ir.CodeHostBits, "%s has host bits set; did you mean %s?", item, p.Masked())
 				return ir.Addr{}, ir.Any
 			}
 			a.Prefixes = append(a.Prefixes, p)
@@ -314,7 +314,7 @@ func (l *lowerer) addrList(o *grammar.RuleOption) (ir.Addr, ir.Family) {
 		}
 		var ok bool
 		if fam, ok = joinFamily(fam, itemFam); !ok {
-			l.d.Errorf(o.ValuePos, "mixed-family", "address list %q mixes IPv4 and IPv6", o.Value)
+			l.d.Add(o.ValuePos, ir.CodeMixedFamily, "address list %q mixes IPv4 and IPv6", o.Value)
 			return ir.Addr{}, ir.Any
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/netdb"
+	"github.com/fwc-project/fwc/suggest"
 )
 
 // optionSet holds the options of one file after the last-one-wins rule,
@@ -27,13 +28,11 @@ func collectOptions(f *grammar.File, known []string, d *ir.Diags) optionSet {
 	for _, o := range f.Options {
 		key := strings.ToLower(o.Key)
 		if !contains(known, key) {
-			d.Warnf(o.Pos, "unknown-option", "unknown option %q for a %s file", o.Key, f.Kind)
+			d.Add(o.Pos, ir.CodeUnknownOption, "unknown option %q for a %s file%s", o.Key, f.Kind, suggest.Hint(key, known))
 			continue
 		}
 		if prev, ok := s.byKey[key]; ok {
-			w := ir.Diagnostic{Pos: o.Pos, Severity: ir.Warning, Code: "duplicate-option",
-				Message: "option " + strconv.Quote(key) + " set twice; the last value wins",
-				Related: []ir.Related{{Pos: prev.Pos, Message: "first set here"}}}
+			w := ir.Diag(o.Pos, ir.CodeDuplicateOption, "option %q set twice; the last value wins", key).WithRelated(prev.Pos, "first set here")
 			*d = append(*d, w)
 		}
 		s.byKey[key] = o
@@ -62,7 +61,7 @@ func (s optionSet) boolean(key string, def bool) bool {
 	case "0", "false", "no", "off":
 		return false
 	}
-	s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants 0 or 1, got %q", key, o.Value)
+	s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants 0 or 1, got %q", key, o.Value)
 	return def
 }
 
@@ -74,7 +73,7 @@ func (s optionSet) integer(key string, def int) int {
 	}
 	n, err := strconv.Atoi(o.Value)
 	if err != nil || n < 0 {
-		s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants a non-negative integer, got %q", key, o.Value)
+		s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants a non-negative integer, got %q", key, o.Value)
 		return def
 	}
 	return n
@@ -100,7 +99,7 @@ func (s optionSet) policy(key string, def ir.Verdict, allowReject bool) (ir.Verd
 	if !allowReject {
 		want = "ACCEPT or DROP"
 	}
-	s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants %s, got %q", key, want, o.Value)
+	s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants %s, got %q", key, want, o.Value)
 	return def, ir.Pos{}
 }
 
@@ -112,7 +111,7 @@ func (s optionSet) logLevel(key string) ir.LogLevel {
 	}
 	l, ok := parseLogLevel(o.Value)
 	if !ok {
-		s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q wants a log level (%s), got %q", key, logLevelWords, o.Value)
+		s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants a log level (%s), got %q", key, logLevelWords, o.Value)
 	}
 	return l
 }
@@ -134,18 +133,12 @@ func parseLogLevel(v string) (ir.LogLevel, bool) {
 	return ir.NoLog, false
 }
 
-// The option keys each file kind knows (pve-format.md §3).
+// The option keys each file kind knows (documented in optiondocs.go).
 var (
-	clusterOptions = []string{"enable", "ebtables", "policy_in", "policy_out", "policy_forward", "log_ratelimit"}
-	hostOptions    = []string{"enable", "nftables", "log_level_in", "log_level_out", "log_level_forward",
-		"tcp_flags_log_level", "smurf_log_level", "nosmurfs", "tcpflags", "ndp",
-		"nf_conntrack_allow_invalid", "nf_conntrack_helpers", "nf_conntrack_max",
-		"nf_conntrack_tcp_timeout_established", "nf_conntrack_tcp_timeout_syn_recv",
-		"protection_synflood", "protection_synflood_rate", "protection_synflood_burst",
-		"protection_limit", "log_nf_conntrack"}
-	guestOptions = []string{"enable", "policy_in", "policy_out", "log_level_in", "log_level_out",
-		"macfilter", "ipfilter", "dhcp", "ndp", "radv", "ips", "ips_queues", "layer2_protocols"}
-	vnetOptions = []string{"enable", "policy_forward", "log_level_forward"}
+	clusterOptions = keys(grammar.Cluster)
+	hostOptions    = keys(grammar.Host)
+	guestOptions   = keys(grammar.Guest)
+	vnetOptions    = keys(grammar.VNet)
 )
 
 // conntrackHelpers are the helpers PVE and NFT know (pve-format.md §9.5).
@@ -161,7 +154,7 @@ func (s optionSet) helpers() []string {
 	for _, h := range strings.Split(strings.ToLower(o.Value), ",") {
 		h = strings.TrimSpace(h)
 		if !contains(conntrackHelpers, h) {
-			s.d.Errorf(o.ValuePos, "invalid-option-value", "unknown conntrack helper %q (known: %s)", h, strings.Join(conntrackHelpers, ", "))
+			s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "unknown conntrack helper %q (known: %s)", h, strings.Join(conntrackHelpers, ", "))
 			continue
 		}
 		if !contains(out, h) {
@@ -180,7 +173,7 @@ func (s optionSet) rateLimit() ir.RateLimit {
 		return rl
 	}
 	bad := func(format string, args ...any) ir.RateLimit {
-		s.d.Errorf(o.ValuePos, "invalid-option-value", "log_ratelimit: "+format, args...)
+		s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "log_ratelimit: "+format, args...)
 		return ir.RateLimit{Enabled: true, Rate: 1, Unit: "second", Burst: 5}
 	}
 	for i, part := range strings.Split(o.Value, ",") {
@@ -245,7 +238,7 @@ func (s optionSet) ethertypes(key string) []uint16 {
 		}
 		t, ok := netdb.Ethertype(w)
 		if !ok {
-			s.d.Errorf(o.ValuePos, "invalid-option-value", "option %q: unknown ethertype %q (an /etc/ethertypes name like ARP or a hex number like 0x88cc)", key, w)
+			s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q: unknown ethertype %q (an /etc/ethertypes name like ARP or a hex number like 0x88cc)", key, w)
 			continue
 		}
 		if !slices.Contains(out, t) {

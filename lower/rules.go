@@ -9,6 +9,7 @@ import (
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/macros"
 	"github.com/fwc-project/fwc/netdb"
+	"github.com/fwc-project/fwc/suggest"
 )
 
 // envKind is the rule list a rule belongs to; it decides which rule types,
@@ -94,7 +95,7 @@ func (l *lowerer) lowerRule(r *grammar.Rule, env ruleEnv) (lowered, bool) {
 func (l *lowerer) lowerRuleInner(r *grammar.Rule, env ruleEnv) lowered {
 	typ := strings.ToLower(r.Type)
 	if !contains(allowedTypes[env.kind], typ) {
-		l.d.Errorf(r.TypePos, "invalid-rule-type", "rule type %q is not allowed in %s rules (allowed: %s)",
+		l.d.Add(r.TypePos, ir.CodeInvalidRuleType, "rule type %q is not allowed in %s rules (allowed: %s)",
 			r.Type, env.kind, strings.ToUpper(strings.Join(allowedTypes[env.kind], ", ")))
 		return lowered{}
 	}
@@ -128,14 +129,13 @@ func (l *lowerer) ruleOptions(r *grammar.Rule) ruleOpts {
 		name := strings.TrimLeft(opt.Name, "-")
 		slot, ok := optionNames[name]
 		if !ok || len(opt.Name)-len(name) > 2 {
-			l.d.Errorf(opt.Pos, "unknown-rule-option", "unknown rule option %q (known: -i, -p, -dport, -sport, -source, -dest, -log, -icmp-type)", opt.Name)
+			l.d.Add(opt.Pos, ir.CodeUnknownRuleOption, "unknown rule option %q%s (known: -i, -p, -dport, -sport, -source, -dest, -log, -icmp-type)", opt.Name,
+				suggest.Hint(opt.Name, []string{"-dport", "-sport", "-source", "-dest", "-log", "-icmp-type"}))
 			continue
 		}
 		p := slot(&o)
 		if *p != nil {
-			*l.dAppend() = ir.Diagnostic{Pos: opt.Pos, Severity: ir.Error, Code: "duplicate-rule-option",
-				Message: "option " + opt.Name + " given twice",
-				Related: []ir.Related{{Pos: (*p).Pos, Message: "first given here"}}}
+			*l.dAppend() = ir.Diag(opt.Pos, ir.CodeDuplicateRuleOption, "option %s given twice", opt.Name).WithRelated((*p).Pos, "first given here")
 			continue
 		}
 		*p = opt
@@ -156,18 +156,27 @@ func (l *lowerer) action(r *grammar.Rule) (ir.Verdict, *macros.Macro) {
 	}
 	v, ok := map[string]ir.Verdict{"ACCEPT": ir.Accept, "DROP": ir.Drop, "REJECT": ir.Reject}[strings.ToUpper(word)]
 	if !ok {
-		l.d.Errorf(r.ActionPos, "invalid-action", "unknown action %q (want ACCEPT, DROP, REJECT or Macro(ACCEPT|DROP|REJECT))", r.Action)
+		l.d.Add(r.ActionPos, ir.CodeInvalidAction, "unknown action %q (want ACCEPT, DROP, REJECT or Macro(ACCEPT|DROP|REJECT))", r.Action)
 		return ir.Jump, nil
 	}
 	if word != strings.ToUpper(word) {
-		l.d.Warnf(r.ActionPos, "verdict-case", "verdict %q should be upper case (PVE rejects %q)", word, word)
+		fixed := strings.ToUpper(word)
+		if macroName != "" {
+			fixed = macroName + "(" + strings.ToUpper(word) + ")"
+		}
+		l.d = append(l.d, ir.Diag(r.ActionPos, ir.CodeVerdictCase, "verdict %q should be upper case (PVE rejects %q)", word, word).
+			WithFix(r.ActionPos, r.Action, fixed))
 	}
 	if macroName == "" {
 		return v, nil
 	}
 	m, ok := macros.Lookup(macroName)
 	if !ok {
-		l.d.Errorf(r.ActionPos, "unknown-macro", "unknown macro %q", macroName)
+		var known []string
+		for _, m := range macros.All() {
+			known = append(known, m.Name)
+		}
+		l.d.Add(r.ActionPos, ir.CodeUnknownMacro, "unknown macro %q%s", macroName, suggest.Hint(macroName, known))
 		return ir.Jump, nil
 	}
 	return v, &m
@@ -177,7 +186,7 @@ func (l *lowerer) action(r *grammar.Rule) (ir.Verdict, *macros.Macro) {
 func (l *lowerer) lowerGroupRule(r *grammar.Rule, o ruleOpts, env ruleEnv) lowered {
 	for _, extra := range []*grammar.RuleOption{o.proto, o.dport, o.sport, o.source, o.dest, o.log, o.icmpType} {
 		if extra != nil {
-			l.d.Errorf(extra.Pos, "invalid-group-rule", "only -i may follow a GROUP rule, not %s", extra.Name)
+			l.d.Add(extra.Pos, ir.CodeInvalidGroupRule, "only -i may follow a GROUP rule, not %s", extra.Name)
 		}
 	}
 	g := l.resolveGroup(r.Action, r.ActionPos)
@@ -186,7 +195,7 @@ func (l *lowerer) lowerGroupRule(r *grammar.Rule, o ruleOpts, env ruleEnv) lower
 	}
 	rule := ir.Rule{Pos: r.Pos, Verdict: ir.Jump, Group: g.name, Comment: r.Comment}
 	if o.iface != nil && env.kind == envVNet {
-		l.d.Errorf(o.iface.Pos, "iface-not-allowed", "-i is not allowed in VNet rules")
+		l.d.Add(o.iface.Pos, ir.CodeIfaceNotAllowed, "-i is not allowed in VNet rules")
 	}
 	l.ruleIface(&rule, o.iface, ir.In, env)
 	return lowered{group: true, rules: []ir.Rule{rule}}
@@ -203,9 +212,9 @@ func (l *lowerer) ruleIface(r *ir.Rule, o *grammar.RuleOption, dir ir.Direction,
 	}
 	switch {
 	case env.kind == envGroup:
-		l.d.Errorf(o.Pos, "iface-not-allowed", "-i is not allowed inside a security group; put it on the GROUP rule")
+		l.d.Add(o.Pos, ir.CodeIfaceNotAllowed, "-i is not allowed inside a security group; put it on the GROUP rule")
 	case dir == ir.Forward && r.Verdict != ir.Jump:
-		l.d.Errorf(o.Pos, "iface-not-allowed", "-i is not allowed on FORWARD rules")
+		l.d.Add(o.Pos, ir.CodeIfaceNotAllowed, "-i is not allowed on FORWARD rules")
 	case env.kind == envGuest:
 		for _, n := range env.guest.nics {
 			if "net"+strconv.Itoa(n.Index) == o.Value {
@@ -213,9 +222,13 @@ func (l *lowerer) ruleIface(r *ir.Rule, o *grammar.RuleOption, dir ir.Direction,
 				return
 			}
 		}
-		l.d.Errorf(o.ValuePos, "unknown-interface", "guest %d has no interface %q (it has: %s)", env.guest.vmid, o.Value, nicList(env.guest.nics))
+		var known []string
+		for _, n := range env.guest.nics {
+			known = append(known, "net"+strconv.Itoa(n.Index))
+		}
+		l.d.Add(o.ValuePos, ir.CodeUnknownInterface, "guest %d has no interface %q%s (it has: %s)", env.guest.vmid, o.Value, suggest.Hint(o.Value, known), nicList(env.guest.nics))
 	case !ifacePattern.MatchString(o.Value):
-		l.d.Errorf(o.ValuePos, "invalid-interface", "invalid network interface name %q", o.Value)
+		l.d.Add(o.ValuePos, ir.CodeInvalidInterface, "invalid network interface name %q", o.Value)
 	default:
 		// An "eth0:1" label is an address alias, not an interface: the
 		// packet's interface is eth0.
@@ -254,7 +267,7 @@ func (l *lowerer) ruleLog(r *ir.Rule, o *grammar.RuleOption) {
 	}
 	lvl, ok := parseLogLevel(o.Value)
 	if !ok || o.Value == "" {
-		l.d.Errorf(o.ValuePos, "invalid-log-level", "invalid log level %q (want %s)", o.Value, logLevelWords)
+		l.d.Add(o.ValuePos, ir.CodeInvalidLogLevel, "invalid log level %q (want %s)", o.Value, logLevelWords)
 		return
 	}
 	r.Log = lvl
@@ -264,11 +277,16 @@ func (l *lowerer) ruleLog(r *ir.Rule, o *grammar.RuleOption) {
 func (l *lowerer) resolveGroup(name string, pos ir.Pos) *groupDef {
 	g, ok := l.groups[strings.ToLower(name)]
 	if !ok {
-		l.d.Errorf(pos, "unknown-group", "no such security group %q", name)
+		var known []string
+		for _, key := range l.order {
+			known = append(known, l.groups[key].def.Name)
+		}
+		l.d.Add(pos, ir.CodeUnknownGroup, "no such security group %q%s", name, suggest.Hint(name, known))
 		return nil
 	}
 	if g.def.Name != name {
-		l.d.Warnf(pos, "name-case", "group reference %q differs in case from its definition %q (PVE would not resolve it)", name, g.def.Name)
+		l.d = append(l.d, ir.Diag(pos, ir.CodeNameCase, "group reference %q differs in case from its definition %q (PVE would not resolve it)", name, g.def.Name).
+			WithFix(pos, name, g.def.Name))
 	}
 	g.used = true
 	return g
@@ -291,7 +309,7 @@ func isICMP(num uint8) bool { return num == 1 || num == 58 }
 func (l *lowerer) checkProto(o *grammar.RuleOption) (string, uint8, bool) {
 	name, num, ok := netdb.Protocol(o.Value)
 	if !ok {
-		l.d.Errorf(o.ValuePos, "unknown-protocol", "unknown protocol %q", o.Value)
+		l.d.Add(o.ValuePos, ir.CodeUnknownProtocol, "unknown protocol %q", o.Value)
 	}
 	return name, num, ok
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/suggest"
 )
 
 // namePattern is PVE's pattern for group, IP set and alias names.
@@ -52,23 +53,21 @@ func newScope(label string) *scope {
 func (s *scope) addAliases(f *grammar.File, d *ir.Diags) {
 	for _, a := range f.Aliases {
 		if !validName(a.Name, 64) {
-			d.Errorf(a.Pos, "invalid-name", "invalid alias name %q (letters, digits, '-' and '_', starting with a letter, 2 to 64 characters)", a.Name)
+			d.Add(a.Pos, ir.CodeInvalidName, "invalid alias name %q (letters, digits, '-' and '_', starting with a letter, 2 to 64 characters)", a.Name)
 			continue
 		}
 		p, ok := parseCIDR(a.Addr)
 		if !ok {
-			d.Errorf(a.AddrPos, "invalid-address", "alias %q: %q is not an IP address or CIDR", a.Name, a.Addr)
+			d.Add(a.AddrPos, ir.CodeInvalidAddress, "alias %q: %q is not an IP address or CIDR", a.Name, a.Addr)
 			continue
 		}
 		if p.Masked() != p {
-			d.Warnf(a.AddrPos, "host-bits", "alias %q: %s has host bits set; it stands for the network %s", a.Name, a.Addr, p.Masked())
+			d.Add(a.AddrPos, ir.CodeHostBitsMasked, "alias %q: %s has host bits set; it stands for the network %s", a.Name, a.Addr, p.Masked())
 			p = p.Masked()
 		}
 		key := strings.ToLower(a.Name)
 		if prev, ok := s.aliases[key]; ok {
-			*d = append(*d, ir.Diagnostic{Pos: a.Pos, Severity: ir.Error, Code: "duplicate-name",
-				Message: "alias " + quote(a.Name) + " is defined twice",
-				Related: []ir.Related{{Pos: prev.def.Pos, Message: "first defined here"}}})
+			*d = append(*d, ir.Diag(a.Pos, ir.CodeDuplicateName, "alias %s is defined twice", quote(a.Name)).WithRelated(prev.def.Pos, "first defined here"))
 			continue
 		}
 		s.aliases[key] = &alias{def: a, prefix: p}
@@ -80,14 +79,12 @@ func (s *scope) addAliases(f *grammar.File, d *ir.Diags) {
 func (s *scope) addSets(f *grammar.File, dc *scope, d *ir.Diags) {
 	for _, set := range f.IPSets {
 		if !validName(set.Name, 64) {
-			d.Errorf(set.NamePos, "invalid-name", "invalid IP set name %q (letters, digits, '-' and '_', starting with a letter, 2 to 64 characters)", set.Name)
+			d.Add(set.NamePos, ir.CodeInvalidName, "invalid IP set name %q (letters, digits, '-' and '_', starting with a letter, 2 to 64 characters)", set.Name)
 			continue
 		}
 		key := strings.ToLower(set.Name)
 		if prev, ok := s.sets[key]; ok {
-			*d = append(*d, ir.Diagnostic{Pos: set.Pos, Severity: ir.Error, Code: "duplicate-name",
-				Message: "IP set " + quote(set.Name) + " is defined twice",
-				Related: []ir.Related{{Pos: prev.def.Pos, Message: "first defined here"}}})
+			*d = append(*d, ir.Diag(set.Pos, ir.CodeDuplicateName, "IP set %s is defined twice", quote(set.Name)).WithRelated(prev.def.Pos, "first defined here"))
 			continue
 		}
 		is := &ipset{def: set, name: s.label + "/" + key}
@@ -107,7 +104,7 @@ func (s *scope) setEntry(setName string, e *grammar.IPSetEntry, dc *scope, d *ir
 	p, ok := parseCIDR(e.Addr)
 	if !ok {
 		if !aliasRef.MatchString(e.Addr) {
-			d.Errorf(e.AddrPos, "invalid-address", "IP set %q: %q is not an IP address, CIDR or alias name", setName, e.Addr)
+			d.Add(e.AddrPos, ir.CodeInvalidAddress, "IP set %q: %q is not an IP address, CIDR or alias name", setName, e.Addr)
 			return setEntry{}, false
 		}
 		guest := s
@@ -121,11 +118,11 @@ func (s *scope) setEntry(setName string, e *grammar.IPSetEntry, dc *scope, d *ir
 		p = a.prefix
 	}
 	if p.Bits() == 0 {
-		d.Errorf(e.AddrPos, "invalid-address", "IP set %q: a zero prefix is not allowed in IP set entries", setName)
+		d.Add(e.AddrPos, ir.CodeInvalidAddress, "IP set %q: a zero prefix is not allowed in IP set entries", setName)
 		return setEntry{}, false
 	}
 	if p.Masked() != p {
-		d.Warnf(e.AddrPos, "host-bits", "IP set %q: %s has host bits set; using %s", setName, e.Addr, p.Masked())
+		d.Add(e.AddrPos, ir.CodeHostBitsMasked, "IP set %q: %s has host bits set; using %s", setName, e.Addr, p.Masked())
 		p = p.Masked()
 	}
 	return setEntry{pos: e.Pos, SetEntry: ir.SetEntry{Prefix: p, NoMatch: e.NoMatch}}, true
@@ -166,12 +163,11 @@ func checkOverlaps(setName string, es []setEntry, d *ir.Diags) {
 
 // warnOverlap reports e as lying inside f, or as a repeat of the earlier f.
 func warnOverlap(setName string, e, f setEntry, d *ir.Diags) {
-	code, msg := "ipset-overlap", "IP set "+quote(setName)+": "+e.Prefix.String()+" lies inside "+f.Prefix.String()
+	w := ir.Diag(e.pos, ir.CodeIpsetOverlap, "IP set %q: %s lies inside %s", setName, e.Prefix, f.Prefix)
 	if f.Prefix == e.Prefix {
-		code, msg = "duplicate-ipset-entry", "IP set "+quote(setName)+": duplicate entry "+e.Prefix.String()
+		w = ir.Diag(e.pos, ir.CodeDuplicateIpsetEntry, "IP set %q: duplicate entry %s", setName, e.Prefix)
 	}
-	*d = append(*d, ir.Diagnostic{Pos: e.pos, Severity: ir.Warning, Code: code, Message: msg,
-		Related: []ir.Related{{Pos: f.pos, Message: "covered by this entry"}}})
+	*d = append(*d, w.WithRelated(f.pos, "covered by this entry"))
 }
 
 // irSet renders a set with its final, longest-match content.
@@ -229,7 +225,7 @@ func resolveAlias(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *alias 
 			return a
 		}
 	}
-	d.Errorf(pos, "unknown-alias", "no such alias %q%s", ref, scopeHint(prefix == "guest" && guest == nil))
+	d.Add(pos, ir.CodeUnknownAlias, "no such alias %q%s%s", ref, scopeHint(prefix == "guest" && guest == nil), suggest.Hint(name, names(search, (*scope).aliasNames)))
 	return nil
 }
 
@@ -239,10 +235,10 @@ func resolveSet(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *ipset {
 	name, prefix, search, known := searchOrder(ref, guest, dc)
 	switch {
 	case prefix == "sdn":
-		d.Errorf(pos, "unsupported", "SDN IP sets (+sdn/...) come from the SDN configuration, which fwc does not read")
+		d.Add(pos, ir.CodeSdnIpset, "SDN IP sets (+sdn/...) come from the SDN configuration, which fwc does not read")
 		return nil
 	case !known:
-		d.Errorf(pos, "invalid-name", "invalid IP set reference %q (scopes are dc/, guest/ and sdn/)", "+"+ref)
+		d.Add(pos, ir.CodeInvalidName, "invalid IP set reference %q (scopes are dc/, guest/ and sdn/)", "+"+ref)
 		return nil
 	}
 	for _, s := range search {
@@ -251,13 +247,15 @@ func resolveSet(ref string, pos ir.Pos, guest, dc *scope, d *ir.Diags) *ipset {
 		}
 		if is, ok := s.sets[strings.ToLower(name)]; ok {
 			if is.def != nil && is.def.Name != name {
-				d.Warnf(pos, "name-case", "IP set reference %q differs in case from its definition %q (PVE would not resolve it)", "+"+ref, is.def.Name)
+				fixed := "+" + ref[:len(ref)-len(name)] + is.def.Name
+				*d = append(*d, ir.Diag(pos, ir.CodeNameCase, "IP set reference %q differs in case from its definition %q (PVE would not resolve it)", "+"+ref, is.def.Name).
+					WithFix(pos, "+"+ref, fixed))
 			}
 			is.used = true
 			return is
 		}
 	}
-	d.Errorf(pos, "unknown-ipset", "no such IP set %q%s", "+"+ref, scopeHint(prefix == "guest" && guest == nil))
+	d.Add(pos, ir.CodeUnknownIpset, "no such IP set %q%s%s", "+"+ref, scopeHint(prefix == "guest" && guest == nil), suggest.Hint(name, names(search, (*scope).setNames)))
 	return nil
 }
 
@@ -291,3 +289,33 @@ func parseCIDR(s string) (netip.Prefix, bool) {
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// names collects the definitions' names of the scopes a reference searched.
+func names(search []*scope, of func(*scope) []string) []string {
+	var out []string
+	for _, s := range search {
+		if s != nil {
+			out = append(out, of(s)...)
+		}
+	}
+	return out
+}
+
+func (s *scope) aliasNames() []string {
+	var out []string
+	for _, a := range s.aliases {
+		out = append(out, a.def.Name)
+	}
+	slices.Sort(out) // map order must not pick among equally close names
+	return out
+}
+
+func (s *scope) setNames() []string {
+	var out []string
+	for _, key := range s.order {
+		if is := s.sets[key]; is.def != nil {
+			out = append(out, is.def.Name)
+		}
+	}
+	return out
+}

@@ -12,38 +12,46 @@ import (
 	"github.com/fwc-project/fwc/tree"
 )
 
-// LintTree checks a whole tree: every node is lowered, so every guest file
-// is checked, and diagnostics are merged. An "unused" finding about a
-// cluster object counts only when no node uses it.
-func LintTree(root string, o Options) (ir.Diags, error) {
-	o.NoOptimize = true // lint needs the diagnostics, not a ruleset
-	t, diags, err := tree.Read(root, o.Node)
-	if err != nil {
-		return nil, err
+// LintTree checks a whole tree (Workspace.LintAll).
+func LintTree(root string, o LintOptions) (ir.Diags, error) {
+	return NewWorkspace(root, o).LintAll()
+}
+
+// LintPath checks one file. data, when not nil, is the file's content
+// (stdin, an unsaved buffer) and path only names it. A file that sits in
+// a tree's layout (see Locate) is checked against that tree; any other is
+// checked on its own, its kind from kind or else from its name.
+func LintPath(path string, data []byte, kind *grammar.Kind, o LintOptions) (ir.Diags, error) {
+	if pl, ok := Locate(path); ok && kind == nil {
+		if fi, err := os.Stat(pl.Under); err == nil && fi.IsDir() {
+			w := NewWorkspace(pl.Under, o)
+			if data != nil {
+				w.SetOverlay(path, data)
+			}
+			ds, ok, err := w.LintFile(path)
+			if ok || err != nil {
+				return ds, err
+			}
+		}
 	}
-	if o.Node != "" || len(t.Nodes) <= 1 {
-		_, ld := lowerTree(t, o)
-		return finish(append(diags, ld...), o.KeepGoing), nil
-	}
-	diags = dropCode(diags, "node")
-	var runs []ir.Diags
-	for _, n := range t.Nodes {
-		nt, nd, err := tree.Read(root, n)
-		if err != nil {
+	if data == nil {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
 			return nil, err
 		}
-		_, ld := lowerTree(nt, o)
-		runs = append(runs, append(nd, ld...))
 	}
-	return finish(append(diags, mergeRuns(runs)...), o.KeepGoing), nil
+	return lintAlone(path, data, kind, o), nil
 }
 
 // mergeRuns unions the diagnostics of several node runs, keeping unused-*
 // warnings only when every run reported them.
 func mergeRuns(runs []ir.Diags) ir.Diags {
+	if len(runs) == 1 {
+		return runs[0]
+	}
 	type key struct {
 		pos  ir.Pos
-		code string
+		code ir.Code
 	}
 	count := map[key]int{}
 	for _, r := range runs {
@@ -54,7 +62,7 @@ func mergeRuns(runs []ir.Diags) ir.Diags {
 	var out ir.Diags
 	for _, r := range runs {
 		for _, d := range r {
-			if strings.HasPrefix(d.Code, "unused-") && count[key{d.Pos, d.Code}] < len(runs) {
+			if isUnused(d.Code) && count[key{d.Pos, d.Code}] < len(runs) {
 				continue
 			}
 			out = append(out, d)
@@ -63,7 +71,7 @@ func mergeRuns(runs []ir.Diags) ir.Diags {
 	return out
 }
 
-func dropCode(ds ir.Diags, code string) ir.Diags {
+func dropCode(ds ir.Diags, code ir.Code) ir.Diags {
 	var out ir.Diags
 	for _, d := range ds {
 		if d.Code != code {
@@ -73,15 +81,10 @@ func dropCode(ds ir.Diags, code string) ir.Diags {
 	return out
 }
 
-// LintFile checks a single .fw file on its own. The kind comes from the
-// file name unless given. Guest files are checked without their guest
-// config, so -i netN is checked against net0..net31; references to
-// cluster objects cannot be resolved and are not reported.
-func LintFile(path string, kind *grammar.Kind, o Options) (ir.Diags, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
+// lintAlone checks a single .fw file on its own. Guest files are checked
+// without their guest config, so -i netN is checked against net0..net31;
+// references to cluster objects cannot be resolved and are not reported.
+func lintAlone(path string, data []byte, kind *grammar.Kind, o LintOptions) ir.Diags {
 	k, ok := grammar.Kind(0), false
 	if kind != nil {
 		k, ok = *kind, true
@@ -89,8 +92,7 @@ func LintFile(path string, kind *grammar.Kind, o Options) (ir.Diags, error) {
 		k, ok = grammar.KindFromName(path)
 	}
 	if !ok {
-		return ir.Diags{{Pos: ir.Pos{Filename: path}, Severity: ir.Error, Code: "file-kind",
-			Message: "cannot tell the file kind from its name; use --kind cluster|host|guest|vnet"}}, nil
+		return ir.Diags{ir.Diag(ir.Pos{Filename: path}, ir.CodeFileKind, "cannot tell the file kind from its name; use --kind cluster|host|guest|vnet")}
 	}
 	f, diags := grammar.Parse(path, k, data)
 	c := lower.Config{}
@@ -104,11 +106,12 @@ func LintFile(path string, kind *grammar.Kind, o Options) (ir.Diags, error) {
 	case grammar.VNet:
 		c.VNets = []*grammar.File{f}
 	}
-	_, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
+	_, ld := lower.Lower(c, o.lowerOptions())
 	if k != grammar.Cluster {
-		ld = dropCodes(ld, "unknown-alias", "unknown-ipset", "unknown-group", "no-local-network")
+		ld = dropCodes(ld, ir.CodeUnknownAlias, ir.CodeUnknownIpset, ir.CodeUnknownGroup, ir.CodeNoLocalNetwork)
 	}
-	return finish(append(diags, ld...), o.KeepGoing), nil
+	text := func(string) []byte { return data }
+	return finishLint(finish(append(diags, ld...), o.KeepGoing), text, o, path)
 }
 
 // standaloneGuest invents the config of a guest linted on its own: a VM
@@ -122,9 +125,15 @@ func standaloneGuest(path string) tree.Guest {
 	return g
 }
 
-func dropCodes(ds ir.Diags, codes ...string) ir.Diags {
+func dropCodes(ds ir.Diags, codes ...ir.Code) ir.Diags {
 	for _, c := range codes {
 		ds = dropCode(ds, c)
 	}
 	return ds
+}
+
+// isUnused tells the codes that say a definition is never used, which
+// only a run that sees every user may report.
+func isUnused(c ir.Code) bool {
+	return c == ir.CodeUnusedAlias || c == ir.CodeUnusedIpset || c == ir.CodeUnusedGroup
 }

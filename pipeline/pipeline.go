@@ -4,11 +4,14 @@
 package pipeline
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
+	"strings"
 
+	"github.com/fwc-project/fwc/corosync"
 	"github.com/fwc-project/fwc/emit/iptables"
 	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/grammar"
@@ -26,6 +29,18 @@ type Options struct {
 	KeepGoing bool
 	// NoOptimize (-O0) skips the optimiser passes.
 	NoOptimize bool
+	// Resolve looks up host names in corosync.conf with this machine's
+	// resolver, as PVE does on the node (--resolve).
+	Resolve bool
+	// Target and KernelLog are for Compile: what to emit, and whether log
+	// rules go to the kernel log instead of nflog group 0.
+	Target    Target
+	KernelLog bool
+}
+
+// resolveHost is getaddrinfo, as PVE resolves corosync node names.
+func resolveHost(name string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(context.Background(), "ip", name)
 }
 
 // Load reads the tree at root and lowers the chosen node. err is for I/O
@@ -43,20 +58,12 @@ func Load(root string, o Options) (*ir.Ruleset, ir.Diags, error) {
 // optimises the result. The diagnostics are unsorted.
 func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	var diags ir.Diags
-	c := lower.Config{Node: t.Node}
-	c.Cluster = parse(t.Cluster, &diags)
-	c.Host = parse(t.Host, &diags)
-	for _, g := range t.Guests {
-		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: parse(g.FW, &diags)})
-	}
-	for _, v := range t.VNets {
-		c.VNets = append(c.VNets, parse(v, &diags))
-	}
-	rs, ld := lower.Lower(c, lower.Options{LocalNetwork: o.LocalNetwork})
+	c := config(t, t.Guests, t.VNets, parse, &diags)
+	rs, ld := lower.Lower(c, o.lowerOptions())
 	if t.Node == "" && len(t.Nodes) > 0 {
 		// No node was chosen: its guests are missing, so "unused" says
 		// nothing.
-		ld = dropCodes(ld, "unused-alias", "unused-ipset", "unused-group")
+		ld = dropCodes(ld, ir.CodeUnusedAlias, ir.CodeUnusedIpset, ir.CodeUnusedGroup)
 	}
 	diags = append(diags, ld...)
 	if !o.NoOptimize {
@@ -65,13 +72,58 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	return rs, diags
 }
 
-func parse(s *tree.Source, d *ir.Diags) *grammar.File {
-	if s == nil {
-		return nil
+// config builds lower's input from a tree: its cluster, host and
+// corosync files, and the given guests and VNets (all of the tree's, or
+// the few a lint of one file needs). parse parses the sources in one go
+// (on all cores); sources[i] is nil for a missing file.
+func config(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source, parse func([]*tree.Source, *ir.Diags) []*grammar.File, d *ir.Diags) lower.Config {
+	c := lower.Config{Node: t.Node}
+	sources := []*tree.Source{t.Cluster, t.Host}
+	for _, g := range guests {
+		sources = append(sources, g.FW)
 	}
-	f, pd := grammar.Parse(s.Path, s.Kind, s.Data)
-	*d = append(*d, pd...)
-	return f
+	sources = append(sources, vnets...)
+	files := parse(sources, d)
+	c.Cluster, c.Host = files[0], files[1]
+	for i, g := range guests {
+		c.Guests = append(c.Guests, lower.GuestInput{Conf: g, FW: files[2+i]})
+	}
+	c.VNets = files[2+len(guests):]
+	if t.Corosync != nil {
+		conf, cd := corosync.Parse(t.Corosync.Path, t.Corosync.Data)
+		c.Corosync = conf
+		*d = append(*d, cd...)
+	}
+	return c
+}
+
+// lowerOptions are the options lower takes from the command line.
+func (o Options) lowerOptions() lower.Options {
+	lo := lower.Options{LocalNetwork: o.LocalNetwork}
+	if o.Resolve {
+		lo.Resolve = resolveHost
+	}
+	return lo
+}
+
+// parse parses the sources that exist; the result has nil for the others.
+func parse(sources []*tree.Source, d *ir.Diags) []*grammar.File {
+	var in []grammar.Input
+	for _, s := range sources {
+		if s != nil {
+			in = append(in, grammar.Input{Name: s.Path, Kind: s.Kind, Data: s.Data})
+		}
+	}
+	parsed, diags := grammar.ParseAll(in)
+	files := make([]*grammar.File, len(sources))
+	for i, s := range sources {
+		if s != nil {
+			files[i], parsed = parsed[0], parsed[1:]
+			*d = append(*d, diags[0]...)
+			diags = diags[1:]
+		}
+	}
+	return files
 }
 
 // finish sorts diagnostics and, with keep-going, turns errors into
@@ -92,50 +144,71 @@ func finish(ds ir.Diags, keepGoing bool) ir.Diags {
 // ErrDiagnostics reports that the input had errors, so nothing was emitted.
 var ErrDiagnostics = errors.New("configuration has errors")
 
-// CompileNFT loads the tree and emits the nft script. With errors in the
-// input it returns the diagnostics and ErrDiagnostics, and no script.
-func CompileNFT(root string, o Options, eo nft.Options) ([]byte, ir.Diags, error) {
+// DiagError is Compile's error for input with errors: it matches
+// ErrDiagnostics and its message lists every diagnostic, for callers (the
+// lab, the bench) that do not print them on their own.
+type DiagError struct{ Diags ir.Diags }
+
+func (e *DiagError) Error() string {
+	var msg strings.Builder
+	msg.WriteString(ErrDiagnostics.Error() + ":")
+	for _, d := range e.Diags {
+		msg.WriteString("\n" + d.String())
+	}
+	return msg.String()
+}
+
+// Is makes errors.Is(err, ErrDiagnostics) true.
+func (e *DiagError) Is(target error) bool { return target == ErrDiagnostics }
+
+// Target is what Compile emits.
+type Target int
+
+// Targets.
+const (
+	NFT      Target = iota // one nft -f script
+	IPTables               // the iptables-restore bundle
+)
+
+// Output is what one compile produced: the ruleset it was emitted from
+// and the target's text.
+type Output struct {
+	Ruleset  *ir.Ruleset
+	NFT      []byte          // Target NFT
+	IPTables iptables.Bundle // Target IPTables
+}
+
+// Compile is fwc's one compile entry point, for the CLI, the lab and the
+// bench: it loads the tree and emits o.Target. With errors in the input it
+// returns the diagnostics and a *DiagError, and no output; err is nil or
+// one of those only when the tree could be read.
+func Compile(root string, o Options) (*Output, ir.Diags, error) {
 	rs, diags, err := Load(root, o)
 	if err != nil {
 		return nil, nil, err
 	}
 	if diags.HasErrors() {
-		return nil, diags, ErrDiagnostics
+		return nil, diags, &DiagError{diags}
 	}
-	var buf bytes.Buffer
-	if err := nft.Emit(&buf, rs, eo); err != nil {
-		return nil, diags, fmt.Errorf("emitting nft: %w", err)
-	}
-	return buf.Bytes(), diags, nil
-}
-
-// CompileIPTables loads the tree and emits the iptables-restore bundle,
-// with the same error contract as CompileNFT.
-func CompileIPTables(root string, o Options, eo iptables.Options) (iptables.Bundle, ir.Diags, error) {
-	rs, diags, err := Load(root, o)
-	if err != nil {
-		return iptables.Bundle{}, nil, err
-	}
-	if diags.HasErrors() {
-		return iptables.Bundle{}, diags, ErrDiagnostics
-	}
-	b, err := iptables.Emit(rs, eo)
-	if err != nil {
-		return iptables.Bundle{}, diags, fmt.Errorf("emitting iptables: %w", err)
-	}
-	return b, diags, nil
-}
-
-// Compile is the lab's view of the compiler: the nft script for a node, or
-// an error that includes every diagnostic.
-func Compile(root, node string) ([]byte, error) {
-	out, diags, err := CompileNFT(root, Options{Node: node}, nft.Options{})
-	if errors.Is(err, ErrDiagnostics) {
-		var msg bytes.Buffer
-		for _, d := range diags {
-			fmt.Fprintln(&msg, d)
+	out := &Output{Ruleset: rs}
+	switch o.Target {
+	case IPTables:
+		if out.IPTables, err = iptables.Emit(rs, iptables.Options{KernelLog: o.KernelLog}); err != nil {
+			return nil, diags, fmt.Errorf("emitting iptables: %w", err)
 		}
-		return nil, fmt.Errorf("%w:\n%s", err, msg.String())
+	default:
+		out.NFT = nft.Script(rs, nft.Options{KernelLog: o.KernelLog, NoOptimize: o.NoOptimize})
 	}
-	return out, err
+	return out, diags, nil
+}
+
+// Script is the nft script Compile makes for one node, or an error that
+// lists every diagnostic: the lab's and the bench's view of the compiler.
+func Script(root string, o Options) ([]byte, error) {
+	o.Target = NFT
+	out, _, err := Compile(root, o)
+	if err != nil {
+		return nil, err
+	}
+	return out.NFT, nil
 }

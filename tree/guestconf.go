@@ -33,10 +33,10 @@ func (l configLine) pos(i int) ir.Pos {
 	return ir.Pos{Filename: l.path, Offset: l.offset + i, Line: l.num, Column: utf8.RuneCountInString(l.text[:i]) + 1}
 }
 
-// parseGuestConfig reads the netN lines of a guest config's main section
+// ParseGuestConfig reads the netN lines of a guest config's main section
 // (snapshots follow in "[name]" sections and are not the running config).
 // Unknown keys and properties are ignored.
-func parseGuestConfig(path string, kind ir.GuestKind, data []byte, d *ir.Diags) []NIC {
+func ParseGuestConfig(path string, kind ir.GuestKind, data []byte, d *ir.Diags) []NIC {
 	var nics []NIC
 	seen := map[int]ir.Pos{}
 	offset := 0
@@ -52,18 +52,16 @@ func parseGuestConfig(path string, kind ir.GuestKind, data []byte, d *ir.Diags) 
 			continue
 		}
 		if index < 0 {
-			d.Errorf(l.pos(0), "guest-config", "invalid network device key %q", key)
+			d.Add(l.pos(0), ir.CodeGuestConfig, "invalid network device key %q", key)
 			continue
 		}
 		if first, dup := seen[index]; dup {
-			*d = append(*d, ir.Diagnostic{Pos: l.pos(0), Severity: ir.Error, Code: "guest-config",
-				Message: "duplicate key " + strconv.Quote(key) + "; the first is used",
-				Related: []ir.Related{{Pos: first, Message: "first defined here"}}})
+			*d = append(*d, ir.Diag(l.pos(0), ir.CodeGuestConfig, "duplicate key %q; the first is used", key).WithRelated(first, "first defined here"))
 			continue
 		}
 		seen[index] = l.pos(0)
 		if index > maxNetIndex {
-			d.Warnf(l.pos(0), "guest-config", "network device index %d is above %d", index, maxNetIndex)
+			d.Add(l.pos(0), ir.CodeNicIndex, "network device index %d is above %d", index, maxNetIndex)
 		}
 		start := len(key) + 1
 		start += len(value) - len(strings.TrimLeft(value, " \t"))
@@ -100,7 +98,7 @@ func parseNIC(nic *NIC, kind ir.GuestKind, l configLine, start int, d *ir.Diags)
 		}
 		i += len(item) + 1
 		bad := func(want string) {
-			d.Errorf(vpos, "guest-config", "invalid %s value %q: want %s", k, v, want)
+			d.Add(vpos, ir.CodeGuestConfig, "invalid %s value %q: want %s", k, v, want)
 		}
 		switch {
 		case k == "bridge":

@@ -18,7 +18,7 @@ var equateIP = cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{})
 func expectNICs(t *testing.T, kind ir.GuestKind, conf string, want []NIC, wantDiags ...string) {
 	t.Helper()
 	var d ir.Diags
-	got := parseGuestConfig("c.conf", kind, []byte(conf), &d)
+	got := ParseGuestConfig("c.conf", kind, []byte(conf), &d)
 	if diff := cmp.Diff(want, got, equateIP, cmpopts.IgnoreTypes(ir.Pos{})); diff != "" {
 		t.Errorf("%q: NICs (-want +got):\n%s", conf, diff)
 	}
@@ -91,7 +91,7 @@ func TestGuestConfigLines(t *testing.T) {
 		[]NIC{{MAC: "bc:24:11:00:00:01"}},
 		`2:1: error: duplicate key "net0"; the first is used [guest-config]`)
 	expectNICs(t, ir.VM, "net32: virtio=bc:24:11:00:00:01", []NIC{{Index: 32, MAC: "bc:24:11:00:00:01"}},
-		`1:1: warning: network device index 32 is above 31 [guest-config]`)
+		`1:1: warning: network device index 32 is above 31 [nic-index]`)
 	expectNICs(t, ir.VM, "net31: virtio=bc:24:11:00:00:01", []NIC{{Index: 31, MAC: "bc:24:11:00:00:01"}})
 	expectNICs(t, ir.VM, "net99999999999999999999: virtio=bc:24:11:00:00:01", nil,
 		`1:1: error: invalid network device key "net99999999999999999999" [guest-config]`)
@@ -102,14 +102,14 @@ func TestGuestConfigPositions(t *testing.T) {
 	// Columns count runes; the offset counts bytes.
 	conf := "description: é\nnet0: virtio=zz\nnet0: virtio=bc:24:11:00:00:01\n"
 	var d ir.Diags
-	nics := parseGuestConfig("c.conf", ir.VM, []byte(conf), &d)
+	nics := ParseGuestConfig("c.conf", ir.VM, []byte(conf), &d)
 	wantNIC := ir.Pos{Filename: "c.conf", Offset: 16, Line: 2, Column: 1}
 	if nics[0].Pos != wantNIC {
 		t.Errorf("NIC at %#v, want %#v", nics[0].Pos, wantNIC)
 	}
 	want := ir.Diags{
-		{Pos: ir.Pos{Filename: "c.conf", Offset: 29, Line: 2, Column: 14}, Severity: ir.Error, Code: "guest-config", Message: `invalid virtio value "zz": want a MAC address like bc:24:11:00:00:01`},
-		{Pos: ir.Pos{Filename: "c.conf", Offset: 32, Line: 3, Column: 1}, Severity: ir.Error, Code: "guest-config", Message: `duplicate key "net0"; the first is used`,
+		{Pos: ir.Pos{Filename: "c.conf", Offset: 29, Line: 2, Column: 14}, Severity: ir.CodeGuestConfig.Severity(), Code: ir.CodeGuestConfig, Message: `invalid virtio value "zz": want a MAC address like bc:24:11:00:00:01`},
+		{Pos: ir.Pos{Filename: "c.conf", Offset: 32, Line: 3, Column: 1}, Severity: ir.CodeGuestConfig.Severity(), Code: ir.CodeGuestConfig, Message: `duplicate key "net0"; the first is used`,
 			Related: []ir.Related{{Pos: wantNIC, Message: "first defined here"}}},
 	}
 	if diff := cmp.Diff(want, d); diff != "" {

@@ -53,6 +53,9 @@ func Read(root string, node string) (*Tree, ir.Diags, error) {
 		}
 		t.VNets = append(t.VNets, src)
 	}
+	if t.Corosync, err = r.file("corosync.conf"); err != nil {
+		return nil, nil, err
+	}
 	return t, r.diags, nil
 }
 
@@ -67,6 +70,15 @@ func (r *reader) path(rel string) string { return filepath.Join(r.root, rel) }
 
 // source reads a .fw file, or returns nil when it does not exist.
 func (r *reader) source(rel string, kind grammar.Kind) (*Source, error) {
+	f, err := r.file(rel)
+	if f == nil {
+		return nil, err
+	}
+	return &Source{Path: f.Path, Kind: kind, Data: f.Data}, nil
+}
+
+// file reads a file, or returns nil when it does not exist.
+func (r *reader) file(rel string) (*File, error) {
 	data, err := os.ReadFile(r.path(rel))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -74,7 +86,7 @@ func (r *reader) source(rel string, kind grammar.Kind) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{Path: r.path(rel), Kind: kind, Data: data}, nil
+	return &File{Path: r.path(rel), Data: data}, nil
 }
 
 // list returns the sorted names in a directory that are directories (dirs)
@@ -116,9 +128,9 @@ func (r *reader) chooseNode(nodes []string, want string) string {
 			}
 		}
 		if len(nodes) == 0 {
-			r.diags.Errorf(pos, "node", "node %q not in tree (it has no nodes)", want)
+			r.diags.Add(pos, ir.CodeNode, "node %q not in tree (it has no nodes)", want)
 		} else {
-			r.diags.Errorf(pos, "node", "node %q not in tree (nodes: %s)", want, strings.Join(nodes, ", "))
+			r.diags.Add(pos, ir.CodeNode, "node %q not in tree (nodes: %s)", want, strings.Join(nodes, ", "))
 		}
 		return ""
 	}
@@ -128,7 +140,7 @@ func (r *reader) chooseNode(nodes []string, want string) string {
 	case 1:
 		return nodes[0]
 	}
-	r.diags.Errorf(pos, "node", "several nodes in tree (%s); choose one with --node", strings.Join(nodes, ", "))
+	r.diags.Add(pos, ir.CodeNode, "several nodes in tree (%s); choose one with --node", strings.Join(nodes, ", "))
 	return ""
 }
 
@@ -155,7 +167,7 @@ func (r *reader) guests(node string) ([]Guest, error) {
 			}
 			path := r.path(filepath.Join(rel, name))
 			if seen[vmid] {
-				r.diags.Errorf(ir.Pos{Filename: path}, "guest-config", "guest %d has both a VM and a container config; the container is ignored", vmid)
+				r.diags.Add(ir.Pos{Filename: path}, ir.CodeGuestConfig, "guest %d has both a VM and a container config; the container is ignored", vmid)
 				continue
 			}
 			seen[vmid] = true
@@ -164,7 +176,7 @@ func (r *reader) guests(node string) ([]Guest, error) {
 				return nil, err
 			}
 			g := Guest{Pos: ir.Pos{Filename: path}, VMID: vmid, Kind: dir.kind}
-			g.NICs = parseGuestConfig(path, dir.kind, data, &r.diags)
+			g.NICs = ParseGuestConfig(path, dir.kind, data, &r.diags)
 			if g.FW, err = r.source(filepath.Join("firewall", stem+".fw"), grammar.Guest); err != nil {
 				return nil, err
 			}

@@ -19,6 +19,15 @@ type Tree struct {
 	Host    *Source  // nodes/<node>/host.fw, nil when missing
 	Guests  []Guest  // guests whose config lives on Node, sorted by VMID
 	VNets   []*Source
+	// Corosync is corosync.conf at the root, nil when missing. PVE opens
+	// corosync between the members its nodelist names.
+	Corosync *File
+}
+
+// File is an input that is not a .fw file: its path and bytes.
+type File struct {
+	Path string // root joined with the relative path, as printed in diagnostics
+	Data []byte
 }
 
 // Source is one .fw file's bytes and kind.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 
 	"github.com/alecthomas/kong"
 
@@ -16,6 +17,7 @@ type cli struct {
 	Compile compileCmd `cmd:"" help:"Compile a configuration tree into a ruleset."`
 	Lint    lintCmd    `cmd:"" help:"Check configuration trees or single .fw files."`
 	Explain explainCmd `cmd:"" help:"Show which rules decide a packet's fate, and why."`
+	LSP     lspCmd     `cmd:"" name:"lsp" help:"Run the language server on stdin and stdout (for editors)."`
 }
 
 // commonFlags are shared by every command that reads a tree.
@@ -24,10 +26,11 @@ type commonFlags struct {
 	LocalNetwork []string `name:"local-network" placeholder:"CIDR" help:"local_network when cluster.fw does not define the alias."`
 	KeepGoing    bool     `name:"keep-going" help:"Skip bad lines, rules and entries with a warning (PVE's model) instead of failing."`
 	Optimize     int      `short:"O" default:"1" help:"Optimisation level: 0 switches the optimiser passes off."`
+	Resolve      bool     `help:"Resolve host names in corosync.conf's nodelist with this machine's resolver, as PVE does on the node."`
 }
 
 func (c commonFlags) options() (pipeline.Options, error) {
-	o := pipeline.Options{Node: c.Node, KeepGoing: c.KeepGoing, NoOptimize: c.Optimize == 0}
+	o := pipeline.Options{Node: c.Node, KeepGoing: c.KeepGoing, NoOptimize: c.Optimize == 0, Resolve: c.Resolve}
 	for _, s := range c.LocalNetwork {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
@@ -40,6 +43,7 @@ func (c commonFlags) options() (pipeline.Options, error) {
 
 // env is what commands write to.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
@@ -57,7 +61,12 @@ const (
 )
 
 // Main runs fwc with args and returns the exit status.
-func Main(args []string, stdout, stderr io.Writer) (status int) {
+func Main(args []string, stdout, stderr io.Writer) int {
+	return mainIO(args, os.Stdin, stdout, stderr)
+}
+
+// mainIO is Main with its standard input given (lint --stdin-filename).
+func mainIO(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	var c cli
 	exited := false
 	parser, err := kong.New(&c, kong.Name("fwc"),
@@ -81,7 +90,7 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 		fmt.Fprintln(stderr, "fwc:", err)
 		return exitUsage
 	}
-	err = ctx.Run(&env{stdout: stdout, stderr: stderr})
+	err = ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr})
 	var ee exitError
 	switch {
 	case err == nil:

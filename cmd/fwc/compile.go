@@ -4,10 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/fwc-project/fwc/emit/iptables"
-	"github.com/fwc-project/fwc/emit/nft"
 	"github.com/fwc-project/fwc/internal/atomicfile"
-	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/pipeline"
 )
 
@@ -31,30 +28,25 @@ func (c *compileCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	o.KernelLog = c.KernelLog
 	if c.Target == "iptables" {
-		b, diags, err := pipeline.CompileIPTables(c.Tree, o, iptables.Options{KernelLog: c.KernelLog})
-		if err := c.report(e, diags, err); err != nil {
-			return err
-		}
-		return b.WriteDir(c.Output)
+		o.Target = pipeline.IPTables
 	}
-	out, diags, err := pipeline.CompileNFT(c.Tree, o, nft.Options{KernelLog: c.KernelLog})
-	if err := c.report(e, diags, err); err != nil {
-		return err
-	}
-	if c.Output == "" {
-		_, err = e.stdout.Write(out)
-		return err
-	}
-	return atomicfile.Write(c.Output, out, 0o644)
-}
-
-// report prints diagnostics and turns a refused compile into exit 1.
-func (c *compileCmd) report(e *env, diags ir.Diags, err error) error {
+	out, diags, err := pipeline.Compile(c.Tree, o)
 	writeText(e.stderr, diags)
 	if errors.Is(err, pipeline.ErrDiagnostics) {
 		fmt.Fprintln(e.stderr, "fwc: nothing written: the configuration has errors (see above; --keep-going skips bad items)")
 		return exitError{exitFindings}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.Target == pipeline.IPTables:
+		return out.IPTables.WriteDir(c.Output)
+	case c.Output == "":
+		_, err = e.stdout.Write(out.NFT)
+		return err
+	}
+	return atomicfile.Write(c.Output, out.NFT, 0o644)
 }

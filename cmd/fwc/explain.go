@@ -28,6 +28,7 @@ type explainCmd struct {
 	State    string `enum:"new,established" default:"new" help:"Conntrack state: new or established."`
 	Uplink   string `placeholder:"BRIDGE" help:"Bridge the host's uplink is a port of (default: a routed uplink, eth0)."`
 	Format   string `enum:"text,json" default:"text" help:"Output format: text or json."`
+	Status   bool   `name:"verdict-status" help:"Exit with the verdict for scripts: 0 ACCEPT, 10 DROP, 11 REJECT."`
 	Tree     string `arg:"" help:"Configuration tree in the /etc/pve layout."`
 }
 
@@ -66,10 +67,20 @@ func (c *explainCmd) Run(e *env) error {
 		return exitError{exitUsage}
 	}
 	if c.Format == "json" {
-		return writeExplainJSON(e.stdout, res)
+		err = writeExplainJSON(e.stdout, res)
+	} else {
+		err = writeExplainText(e.stdout, q, res)
 	}
-	return writeExplainText(e.stdout, q, res)
+	if err == nil && c.Status && verdictStatus[res.Verdict] != exitOK {
+		return exitError{verdictStatus[res.Verdict]}
+	}
+	return err
 }
+
+// verdictStatus is the exit status of --verdict-status: apart from the
+// statuses for bad input (1), failures (2) and usage (80), so a script
+// can tell a dropped packet from a broken question.
+var verdictStatus = map[ir.Verdict]int{ir.Accept: exitOK, ir.Drop: 10, ir.Reject: 11}
 
 // packet turns the flags into the question.
 func (c *explainCmd) packet() (explain.Packet, error) {

@@ -15,6 +15,10 @@ func TestExplainCommand(t *testing.T) {
 		"nodes/pve1/qemu-server/100.conf": "net0: virtio=BC:24:11:00:01:00,bridge=vmbr0\n",
 	})
 	broken := writeTree(t, map[string]string{"firewall/cluster.fw": "[OPTIONS]\nenable: maybe\n"})
+	rejecting := writeTree(t, map[string]string{
+		"firewall/cluster.fw": "[OPTIONS]\nenable: 1\npolicy_out: REJECT\n",
+		"nodes/pve1/host.fw":  "[OPTIONS]\nenable: 1\n",
+	})
 	tests := []struct {
 		name   string
 		args   []string
@@ -30,6 +34,11 @@ func TestExplainCommand(t *testing.T) {
 		{"bad MAC", []string{"--from", "100", "--to", "host", "--mac", "zz", tree}, exitUsage, "", "--mac"},
 		{"bad state", []string{"--from", "100", "--to", "host", "--state", "related", tree}, exitUsage, "", "--state"},
 		{"broken tree", []string{"--from", "100", "--to", "host", broken}, exitFindings, "", "nothing explained"},
+		{"status accept", []string{"--verdict-status", "--from", "100", "--to", "host", "-p", "tcp", "--dport", "22", tree}, 0, "ACCEPT", ""},
+		{"status drop", []string{"--verdict-status", "--from", "outside", "--to", "host", "--dport", "23", tree}, 10, "DROP: outside", ""},
+		{"status reject", []string{"--verdict-status", "--from", "host", "--to", "outside", "--dport", "43", "--format", "json", rejecting}, 11, "{\n  \"verdict\": \"REJECT\"", ""},
+		{"status usage", []string{"--verdict-status", "--from", "vm", "--to", "host", tree}, exitUsage, "", `--from: endpoint "vm"`},
+		{"status broken tree", []string{"--verdict-status", "--from", "100", "--to", "host", broken}, exitFindings, "", "nothing explained"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/fwc-project/fwc/internal/nftcheck"
 	"github.com/fwc-project/fwc/ir"
-	"github.com/fwc-project/fwc/lower"
 	"github.com/fwc-project/fwc/pipeline"
 	"golang.org/x/tools/txtar"
 )
@@ -67,10 +66,10 @@ func runGolden(t *testing.T, file string) {
 			t.Fatal(err)
 		}
 	}
-	flags := caseFlags(ar.Comment)
+	flags := caseFlags(ar.Comment, "flags:")
 	got := map[string]string{}
 	var stdout, stderr bytes.Buffer
-	Main(append(append([]string{"lint"}, flags...), dir), &stdout, &stderr)
+	Main(append(append(append([]string{"lint"}, flags...), caseFlags(ar.Comment, "lint:")...), dir), &stdout, &stderr)
 	got["out/lint"] = clean(stdout.String(), dir)
 	stdout.Reset()
 	stderr.Reset()
@@ -134,10 +133,11 @@ func iptablesBundle(t *testing.T, dir string, flags []string) string {
 	return b.String()
 }
 
-// caseFlags reads an optional "flags: ..." line from the archive comment.
-func caseFlags(comment []byte) []string {
+// caseFlags reads an optional "flags: ..." line (flags of every command)
+// or "lint: ..." line (lint's own) from the archive comment.
+func caseFlags(comment []byte, prefix string) []string {
 	for _, line := range strings.Split(string(comment), "\n") {
-		if rest, ok := strings.CutPrefix(line, "flags:"); ok {
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
 			return strings.Fields(rest)
 		}
 	}
@@ -211,15 +211,15 @@ func TestChecksCovered(t *testing.T) {
 		}
 	}
 	registered := map[string]bool{}
-	for _, c := range lower.Checks {
-		registered[c.Code] = true
-		if !seen[c.Code] {
+	for _, c := range ir.Checks {
+		registered[string(c.Code)] = true
+		if !seen[string(c.Code)] {
 			t.Errorf("no golden shows check %q", c.Code)
 		}
 	}
 	for c := range seen {
 		if !registered[c] {
-			t.Errorf("code %q is reported but not registered in lower.Checks", c)
+			t.Errorf("code %q is reported but not registered in ir.Checks", c)
 		}
 	}
 }

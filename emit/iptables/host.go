@@ -14,6 +14,9 @@ const (
 	managementPorts = "8006,5900:5999,3128,22,60000:60050"
 	localOutPorts   = "8006,22,5900:5999,3128"
 	corosyncPorts   = "5405:5412"
+	// Between the members corosync.conf names: PVE's 5404-5405 and the
+	// documentation's 5405-5412 (plan.CorosyncMemberPorts).
+	corosyncMemberPorts = "5404:5412"
 )
 
 // NDP message types: router solicitation, advertisement, neighbour
@@ -90,6 +93,9 @@ func (e *emitter) hostOut() error {
 	if l := e.prefixes(h.LocalNetwork); l != "" {
 		out.add("-d "+l, "-p tcp -m multiport --dports "+localOutPorts, "-j RETURN")
 	}
+	if h.Cluster != nil {
+		e.corosyncMembers(out, ir.Out)
+	}
 	e.policy(c, h.PolicyOut, h.LogOut)
 	return nil
 }
@@ -97,6 +103,10 @@ func (e *emitter) hostOut() error {
 // corosync allows cluster traffic from the corosync network, or from any
 // peer when it is unknown.
 func (e *emitter) corosync(c *chain) {
+	if e.rs.Host.Cluster != nil {
+		e.corosyncMembers(c, ir.In)
+		return
+	}
 	peers := e.rs.Host.Corosync
 	if len(peers) == 0 {
 		c.add("-p udp -m udp --dport " + corosyncPorts + " -j RETURN")
@@ -104,6 +114,34 @@ func (e *emitter) corosync(c *chain) {
 	}
 	if l := e.prefixes(peers); l != "" {
 		c.add("-s "+l, "-p udp -m udp --dport "+corosyncPorts, "-j RETURN")
+	}
+}
+
+// corosyncMembers opens cluster communication between this node and the
+// peers corosync.conf lists, per link of this table's family: from the
+// peers to this node's address (dir In) or back (dir Out), and with
+// transport udp the multicast group too.
+func (e *emitter) corosyncMembers(c *chain, dir ir.Direction) {
+	cs := e.rs.Host.Cluster
+	for _, l := range cs.Links {
+		if l.Local.Is6() != e.v6 {
+			continue
+		}
+		var peers []string
+		for _, p := range l.Peers {
+			peers = append(peers, p.Addr.String())
+		}
+		src, dst := strings.Join(peers, ","), l.Local.String()
+		if dir == ir.Out {
+			src, dst = dst, src
+		}
+		if len(peers) == 0 {
+			continue // a link no peer shares carries no traffic
+		}
+		c.add("-s "+src, "-d "+dst, "-p udp -m udp --dport "+corosyncMemberPorts, "-j RETURN")
+		if cs.Multicast() {
+			c.add("-s "+src, "-m addrtype --dst-type MULTICAST", "-p udp -m udp --dport "+corosyncMemberPorts, "-j RETURN")
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/plan"
 )
 
 // TestBridgeBody checks when the bridge table gets a body: only for an
@@ -29,7 +30,7 @@ func TestBridgeBody(t *testing.T) {
 	for _, tc := range tests {
 		rs := baseRuleset()
 		rs.Guests = tc.guests
-		got := bytes.Contains(render(rs, Options{}, true, true), []byte("\ntable bridge fwc {\n"))
+		got := bytes.Contains(render(plan.Build(rs), Options{}, true, true), []byte("\ntable bridge fwc {\n"))
 		if got != tc.want {
 			t.Errorf("%s: bridge body %v, want %v", tc.name, got, tc.want)
 		}
@@ -41,7 +42,7 @@ func TestBridgeBody(t *testing.T) {
 func TestDuplicateMAC(t *testing.T) {
 	rs := baseRuleset()
 	rs.Guests = []ir.Guest{guest(100, nic(100, 0, "02:00:00:00:01:00")), guest(101, nic(101, 0, "02:00:00:00:01:00"))}
-	out := render(rs, Options{}, false, true)
+	out := render(plan.Build(rs), Options{}, false, true)
 	if n := bytes.Count(out, []byte(`"vmbr0" . 02:00:00:00:01:00 : goto`)); n != 1 {
 		t.Errorf("in-mac has %d entries for the MAC, want 1", n)
 	}
@@ -58,14 +59,16 @@ func TestNoAnonymousSets(t *testing.T) {
 	g := guest(100, nic(100, 0, "02:00:00:00:01:00"))
 	g.PolicyOut, g.PolicyIn = ir.Reject, ir.Reject
 	rs.Guests = []ir.Guest{g}
-	tb := (&emitter{rs: rs}).guestTable()
-	for _, c := range tb.chains {
-		if !strings.HasPrefix(c.name, "guest-100-") {
-			continue
-		}
-		for _, r := range c.rules {
-			if strings.Contains(r, "{") {
-				t.Errorf("chain %s: %s", c.name, r)
+	for _, tb := range plan.Build(rs).Tables {
+		p := &printer{t: tb}
+		for _, c := range tb.Chains {
+			if !strings.HasPrefix(c.Name, "guest-100-") {
+				continue
+			}
+			for _, r := range c.Rules {
+				if s := p.rule(r); strings.Contains(s, "{") {
+					t.Errorf("chain %s: %s", c.Name, s)
+				}
 			}
 		}
 	}

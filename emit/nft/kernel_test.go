@@ -1,6 +1,8 @@
 package nft
 
 import (
+	"github.com/fwc-project/fwc/plan"
+
 	"regexp"
 	"strings"
 	"testing"
@@ -28,7 +30,7 @@ func TestKernelGolden(t *testing.T) {
 	for _, tc := range goldenCases {
 		t.Run(tc.name, func(t *testing.T) {
 			checkRender(t, tc.name, func(inet, bridge bool) []byte {
-				return render(tc.rs(), goldenOptions(tc.name), inet, bridge)
+				return render(plan.Build(tc.rs()), goldenOptions(tc.name), inet, bridge)
 			})
 		})
 	}
@@ -38,7 +40,7 @@ func TestKernelGolden(t *testing.T) {
 // the first), and reads it back.
 func TestKernelLoad(t *testing.T) {
 	nftcheck.Need(t)
-	script := render(hostRules(), Options{}, true, false)
+	script := render(plan.Build(hostRules()), Options{}, true, false)
 	out, err := nftcheck.InNamespace(t, `nft -f "$1" && nft -f "$1" && nft list table inet fwc`, script)
 	if err != nil {
 		t.Fatalf("loading failed: %v\n%s", err, out)
@@ -72,7 +74,7 @@ func TestKernelInjection(t *testing.T) {
 		r.Comment, r.Log, r.Iface = c, ir.Info, `eth"0`
 		rs.Host.In = append(rs.Host.In, r)
 	}
-	script := render(rs, Options{}, true, false)
+	script := render(plan.Build(rs), Options{}, true, false)
 	out, err := nftcheck.InNamespace(t, `nft -f "$1" && nft -a list chain inet fwc host-in && echo TABLES && nft list tables`, script)
 	if err != nil {
 		t.Fatalf("loading failed: %v\n%s\nscript:\n%s", err, out, nftcheck.Numbered(script))

@@ -1,6 +1,8 @@
 package nft
 
 import (
+	"github.com/fwc-project/fwc/plan"
+
 	"bytes"
 	"flag"
 	"os"
@@ -49,8 +51,8 @@ func TestGolden(t *testing.T) {
 // TestDeterministic emits every case twice from fresh rulesets.
 func TestDeterministic(t *testing.T) {
 	for _, tc := range goldenCases {
-		a := render(tc.rs(), Options{}, true, true)
-		b := render(tc.rs(), Options{}, true, true)
+		a := render(plan.Build(tc.rs()), Options{}, true, true)
+		b := render(plan.Build(tc.rs()), Options{}, true, true)
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s: two runs differ", tc.name)
 		}

@@ -7,79 +7,95 @@ import (
 	"unicode/utf8"
 
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/plan"
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestMatches(t *testing.T) {
-	inet, bridge := hostDialect("c"), guestDialect(1, "c", ir.Out, false)
+// userLines prints the rules made from user rules in chain, from the plan
+// of rs.
+func userLines(rs *ir.Ruleset, chain string) []string {
+	var out []string
+	for _, t := range plan.Build(rs).Tables {
+		c := t.Chain(chain)
+		if c == nil {
+			continue
+		}
+		p := &printer{o: Options{LogGroup: 5}, t: t, chain: chain}
+		for _, r := range c.Rules {
+			if r.Origin.Rule != nil {
+				out = append(out, p.rule(r))
+			}
+		}
+	}
+	return out
+}
+
+// TestUserRules checks how user rules are split and printed in host and
+// guest chains.
+func TestUserRules(t *testing.T) {
 	v6range := ir.Addr{Ranges: []ir.AddrRange{{From: netip.MustParseAddr("2001:db8::1"), To: netip.MustParseAddr("2001:db8::9")}}}
 	tests := []struct {
 		name  string
 		r     ir.Rule
-		iface string
-		d     dialect
+		dir   ir.Direction
+		guest bool   // a rule of guest 7 instead of the host
+		chain string // default: host-in, host-out or guest-7-net0-out
 		want  []string
 	}{
-		{"empty", ir.Rule{}, "", inet, []string{""}},
+		{"empty", ir.Rule{}, ir.In, false, "", []string{"accept"}},
 		{"iface and ports", ir.Rule{Iface: "eth0", Proto: "udp", ProtoNum: 17,
-			SPort: []ir.PortRange{port(53, 53)}, DPort: []ir.PortRange{port(1024, 65535)}}, "oifname", inet,
-			[]string{`oifname "eth0" meta l4proto udp th sport 53 th dport 1024-65535`}},
-		{"set in both families", ir.Rule{Dst: ir.Addr{Set: "dc/x"}}, "", inet,
-			[]string{"ip daddr @v4-dc/x", "ip6 daddr @v6-dc/x"}},
-		{"set in one family", ir.Rule{Family: ir.IPv6, Src: ir.Addr{Set: "dc/x"}, Dst: v6range}, "", inet,
-			[]string{"ip6 saddr @v6-dc/x ip6 daddr 2001:db8::1-2001:db8::9"}},
-		{"family pinned inet", ir.Rule{Family: ir.IPv6, Proto: "tcp", ProtoNum: 6}, "", inet,
-			[]string{"meta nfproto ipv6 meta l4proto tcp"}},
-		{"family pinned bridge", ir.Rule{Family: ir.IPv4}, "", bridge, []string{"meta protocol ip"}},
-		{"numeric protocol", ir.Rule{Proto: "ospf", ProtoNum: 89}, "", inet, []string{"meta l4proto 89"}},
-		{"icmp without type", ir.Rule{Family: ir.IPv4, Proto: "icmp", ProtoNum: 1}, "", inet,
-			[]string{"meta nfproto ipv4 meta l4proto icmp"}},
-		{"icmpv6 one type", ir.Rule{Family: ir.IPv6, Proto: "ipv6-icmp", ProtoNum: 58, ICMP: []ir.ICMPType{{Type: 128}}}, "", bridge,
-			[]string{"meta protocol ip6 icmpv6 type echo-request"}},
-		{"icmp codes split", ir.Rule{Proto: "icmp", ProtoNum: 1, ICMP: []ir.ICMPType{{Type: 5, Code: 1, HasCode: true}, {Type: 42}}}, "", inet,
-			[]string{"icmp type redirect icmp code 1", "icmp type 42"}},
-		{"single address", ir.Rule{Src: ir.Addr{Prefixes: pfx("2001:db8::1/128")}}, "", inet, []string{"ip6 saddr 2001:db8::1"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := matches(tc.r, tc.iface, tc.d)
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("matches (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestAddRule(t *testing.T) {
-	rs := baseRuleset()
-	rs.LogRateLimit = ir.RateLimit{Enabled: true, Rate: 3, Unit: "hour"}
-	e := &emitter{rs: rs, o: Options{LogGroup: 5}}
-	tests := []struct {
-		name string
-		r    ir.Rule
-		dir  ir.Direction
-		d    dialect
-		want []string
-	}{
-		{"log and comment", ir.Rule{Verdict: ir.Drop, Log: ir.Crit, Comment: "x"}, ir.In, hostDialect("host-in"), []string{
+			SPort: []ir.PortRange{port(53, 53)}, DPort: []ir.PortRange{port(1024, 65535)}}, ir.Out, false, "",
+			[]string{`oifname "eth0" meta l4proto udp th sport 53 th dport 1024-65535 accept`}},
+		{"set in both families", ir.Rule{Dst: ir.Addr{Set: "dc/management"}}, ir.In, false, "",
+			[]string{"ip daddr @v4-dc/management accept", "ip6 daddr @v6-dc/management accept"}},
+		{"set in one family", ir.Rule{Family: ir.IPv6, Src: ir.Addr{Set: "dc/management"}, Dst: v6range}, ir.In, false, "",
+			[]string{"ip6 saddr @v6-dc/management ip6 daddr 2001:db8::1-2001:db8::9 accept"}},
+		{"family pinned inet", ir.Rule{Family: ir.IPv6, Proto: "tcp", ProtoNum: 6}, ir.In, false, "",
+			[]string{"meta nfproto ipv6 meta l4proto tcp accept"}},
+		{"family pinned bridge", ir.Rule{Family: ir.IPv4}, ir.Out, true, "", []string{"meta protocol ip accept"}},
+		{"numeric protocol", ir.Rule{Proto: "ospf", ProtoNum: 89}, ir.In, false, "", []string{"meta l4proto 89 accept"}},
+		{"icmp without type", ir.Rule{Family: ir.IPv4, Proto: "icmp", ProtoNum: 1}, ir.In, false, "",
+			[]string{"meta nfproto ipv4 meta l4proto icmp accept"}},
+		{"icmpv6 one type", ir.Rule{Family: ir.IPv6, Proto: "ipv6-icmp", ProtoNum: 58, ICMP: []ir.ICMPType{{Type: 128}}}, ir.Out, true, "",
+			[]string{"meta protocol ip6 icmpv6 type echo-request accept"}},
+		{"icmp codes split", ir.Rule{Proto: "icmp", ProtoNum: 1, ICMP: []ir.ICMPType{{Type: 5, Code: 1, HasCode: true}, {Type: 42}}}, ir.In, false, "",
+			[]string{"icmp type redirect icmp code 1 accept", "icmp type 42 accept"}},
+		{"single address", ir.Rule{Src: ir.Addr{Prefixes: pfx("2001:db8::1/128")}}, ir.In, false, "", []string{"ip6 saddr 2001:db8::1 accept"}},
+		{"log and comment", ir.Rule{Verdict: ir.Drop, Log: ir.Crit, Comment: "x"}, ir.In, false, "", []string{
 			`limit rate 3/hour log prefix ":0:2:host-in: DROP: " group 5`,
 			`drop comment "x"`,
 		}},
-		{"reject towards guest, unicast", ir.Rule{Verdict: ir.Reject}, ir.In, guestDialect(7, "g", ir.In, false), []string{"jump do-reject"}},
-		{"reject towards guest, late", ir.Rule{Verdict: ir.Reject}, ir.In, guestDialect(7, "g", ir.In, true), []string{"drop"}},
-		{"accept towards guest marks", ir.Rule{Verdict: ir.Accept}, ir.In, guestDialect(7, "g", ir.In, false),
+		{"reject towards guest, unicast", ir.Rule{Verdict: ir.Reject}, ir.In, true, "guest-7-net0-in", []string{"jump do-reject"}},
+		{"reject towards guest, late", ir.Rule{Verdict: ir.Reject}, ir.In, true, "guest-7-net0-in-late", []string{"drop"}},
+		{"accept towards guest marks", ir.Rule{Verdict: ir.Accept}, ir.In, true, "guest-7-net0-in",
 			[]string{"meta mark set meta mark | 0x00800000 accept"}},
-		{"reject from guest", ir.Rule{Verdict: ir.Reject}, ir.Out, guestDialect(7, "g", ir.Out, false), []string{"jump do-reject"}},
-		{"group late", ir.Rule{Verdict: ir.Jump, Group: "web"}, ir.In, guestDialect(7, "g", ir.In, true), []string{"jump group-web-in-late"}},
-		{"group out with iface", ir.Rule{Verdict: ir.Jump, Group: "web", Iface: "bond0"}, ir.Out, hostDialect("host-out"),
+		{"reject from guest", ir.Rule{Verdict: ir.Reject}, ir.Out, true, "", []string{"jump do-reject"}},
+		{"group late", ir.Rule{Verdict: ir.Jump, Group: "web"}, ir.In, true, "guest-7-net0-in-late", []string{"jump group-web-in-late"}},
+		{"group out with iface", ir.Rule{Verdict: ir.Jump, Group: "web", Iface: "bond0"}, ir.Out, false, "",
 			[]string{`oifname "bond0" jump group-web-out`}},
+		{"guest rule for another NIC", ir.Rule{Iface: "tap7i1"}, ir.Out, true, "", nil},
+		{"guest rule for its NIC", ir.Rule{Iface: "tap7i0"}, ir.Out, true, "", []string{"accept"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tb := newTable(inetTable)
-			c := tb.newChain("c", "")
-			e.addRule(c, tc.r, tc.dir, hostIface(tc.dir), tc.d)
-			if diff := cmp.Diff(tc.want, c.rules); diff != "" {
+			rs := baseRuleset()
+			rs.LogRateLimit = ir.RateLimit{Enabled: true, Rate: 3, Unit: "hour"}
+			rs.Groups = []ir.Group{{Name: "web"}}
+			chain := tc.chain
+			if tc.guest {
+				g := guest(7, nic(7, 0, "02:00:00:00:00:07"))
+				g.In, g.Out = []ir.Rule{tc.r}, []ir.Rule{tc.r}
+				rs.Guests = []ir.Guest{g}
+				if chain == "" {
+					chain = "guest-7-net0-out"
+				}
+			} else {
+				rs.Host.In, rs.Host.Out = []ir.Rule{tc.r}, []ir.Rule{tc.r}
+				if chain == "" {
+					chain = "host-" + tc.dir.String()
+				}
+			}
+			if diff := cmp.Diff(tc.want, userLines(rs, chain)); diff != "" {
 				t.Errorf("rules (-want +got):\n%s", diff)
 			}
 		})
@@ -125,8 +141,8 @@ func TestImpossible(t *testing.T) {
 	for name, f := range map[string]func(){
 		"identifier": func() { ident(`web"; flush ruleset`) },
 		"mac":        func() { mac("02:00:00:00:00:0G") },
-		"iface":      func() { matches(ir.Rule{Iface: "tap1i0"}, "", hostDialect("c")) },
-		"verdict":    func() { hostDialect("c").verdict(ir.Rule{Verdict: 9}, ir.In) },
+		"iface":      func() { forward(ir.Rule{Iface: "tap1i0"}) },
+		"verdict":    func() { forward(ir.Rule{Verdict: 9}) },
 	} {
 		func() {
 			defer func() {
@@ -137,4 +153,11 @@ func TestImpossible(t *testing.T) {
 			f()
 		}()
 	}
+}
+
+// forward builds the plan of a host with the forward rule r.
+func forward(r ir.Rule) {
+	rs := baseRuleset()
+	rs.Host.Forward = []ir.Rule{r}
+	plan.Build(rs)
 }

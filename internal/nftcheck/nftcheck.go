@@ -7,6 +7,7 @@
 package nftcheck
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -48,9 +49,21 @@ func onPath(name string) bool {
 // script's path as $1, and returns its combined output.
 func InNamespace(t testing.TB, sh string, script []byte) (string, error) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "fwc.nft")
-	if err := os.WriteFile(path, script, 0o644); err != nil {
+	out, err := inNamespace(t.TempDir(), sh, script)
+	if errors.Is(err, errWrite) {
 		t.Fatal(err)
+	}
+	return out, err
+}
+
+// errWrite marks inNamespace's failure to write the script.
+var errWrite = errors.New("writing the nft script")
+
+// inNamespace is InNamespace with the script written into dir.
+func inNamespace(dir, sh string, script []byte) (string, error) {
+	path := filepath.Join(dir, "fwc.nft")
+	if err := os.WriteFile(path, script, 0o644); err != nil {
+		return "", fmt.Errorf("%w: %w", errWrite, err)
 	}
 	out, err := exec.Command("unshare", "-n", "sh", "-c", sh, "sh", path).CombinedOutput()
 	return string(out), err
@@ -61,17 +74,7 @@ func InNamespace(t testing.TB, sh string, script []byte) (string, error) {
 // the kernel lacks bridge features.
 func Check(t testing.TB, what string, script []byte) {
 	t.Helper()
-	text := string(script)
-	if miss := Missing(t); len(miss) > 0 {
-		const def = "\ntable bridge fwc {\n"
-		if i := strings.Index(text, def); i >= 0 {
-			bridge := text[i:]
-			for _, f := range miss {
-				bridge = f.pattern.ReplaceAllString(bridge, f.repl)
-			}
-			text = text[:i] + bridge
-		}
-	}
+	text := SubstituteBridge(string(script), Missing(t))
 	if out, err := InNamespace(t, `nft -c -f "$1"`, []byte(text)); err != nil {
 		t.Errorf("nft -c refused %s: %v\n%s\nscript:\n%s", what, err, out, Numbered([]byte(text)))
 	}
@@ -112,21 +115,58 @@ var features = []Feature{
 		regexp.MustCompile(`meta ibrname`), "iifname"},
 }
 
+// SubstituteBridge replaces the expressions of the missing features in
+// the part of an fwc script from the bridge table's definition on, so
+// a kernel without them can load the script's whole shape.
+func SubstituteBridge(script string, missing []Feature) string {
+	const def = "\ntable bridge fwc {\n"
+	i := strings.Index(script, def)
+	if i < 0 || len(missing) == 0 {
+		return script
+	}
+	bridge := script[i:]
+	for _, f := range missing {
+		bridge = f.Substitute(bridge)
+	}
+	return script[:i] + bridge
+}
+
 var (
 	probeOnce sync.Once
 	missing   []Feature
+	probeErr  error
 )
 
 // Missing probes the kernel once for the bridge features and returns the
 // ones it lacks.
 func Missing(t testing.TB) []Feature {
+	t.Helper()
+	miss, err := Probe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return miss
+}
+
+// Probe is Missing outside tests: it probes once, with `nft -c` in fresh
+// network namespaces (root, nft and unshare needed).
+func Probe() ([]Feature, error) {
 	probeOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "nftcheck-")
+		if err != nil {
+			probeErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
 		for _, f := range features {
 			probe := "table bridge fwc-probe {\n\tchain p {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\t" + f.probe + "\n\t}\n}\n"
-			if _, err := InNamespace(t, `nft -c -f "$1"`, []byte(probe)); err != nil {
+			if _, err := inNamespace(dir, `nft -c -f "$1"`, []byte(probe)); errors.Is(err, errWrite) {
+				probeErr = err
+				return
+			} else if err != nil {
 				missing = append(missing, f)
 			}
 		}
 	})
-	return missing
+	return missing, probeErr
 }

@@ -41,7 +41,7 @@ type Result struct {
 var NetfilterModules = []string{
 	"nf_tables", "nf_conntrack", "nft_ct", "nf_conntrack_bridge",
 	"nft_reject_inet", "nft_reject_bridge", "nft_fib_inet", "nft_limit",
-	"nft_log", "nfnetlink_log", "veth", "bridge",
+	"nft_log", "nfnetlink_log", "veth", "bridge", "br_netfilter",
 }
 
 // consoleTail is how much of the console an error quotes.
