@@ -118,6 +118,10 @@ type Probe struct {
 	ClaimIP  netip.Addr       // arp-spoof sender IP, ndp-spoof target address
 	ClaimMAC net.HardwareAddr // the MAC claimed with it; nil for the NIC's own
 	Tags     []Tag            // tag/stag: VLAN tags of the forged frame, outermost first
+	// Quote makes a forged ICMP error quote a UDP datagram the
+	// destination sent from Quote.SPort to the ICMP source's Quote.DPort,
+	// so conntrack relates it to that flow (zero: no quote).
+	Quote struct{ SPort, DPort uint16 }
 	// EtherType is the protocol of an OtherFrame.
 	EtherType uint16
 
@@ -469,6 +473,19 @@ func splitQuoted(line string) ([]string, error) {
 	}
 }
 
+// portArg reads an option's port number.
+func portArg(w *words, what string) (uint16, error) {
+	tok, err := w.next(what + " port")
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(tok, 10, 16)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf("%s %q: want a port from 1 to 65535", what, tok)
+	}
+	return uint16(n), nil
+}
+
 // count reads a count option's number.
 func count(w *words, what string, min uint64) (int, error) {
 	tok, err := w.next(what)
@@ -511,15 +528,17 @@ func parseOptions(w *words, p *Probe) error {
 			p.Logs, p.CountLogs = 0, true
 		case "sport":
 			w.i++
-			tok, err := w.next("source port")
-			if err != nil {
+			if p.SPort, err = portArg(w, "sport"); err != nil {
 				return err
 			}
-			n, err := strconv.ParseUint(tok, 10, 16)
-			if err != nil || n == 0 {
-				return fmt.Errorf("sport %q: want a port from 1 to 65535", tok)
+		case "quote-udp":
+			w.i++
+			if p.Quote.SPort, err = portArg(w, "quote-udp"); err != nil {
+				return err
 			}
-			p.SPort = uint16(n)
+			if p.Quote.DPort, err = portArg(w, "quote-udp"); err != nil {
+				return err
+			}
 		case "flags":
 			w.i++
 			tok, err := w.next("TCP flags")
@@ -541,6 +560,9 @@ func parseOptions(w *words, p *Probe) error {
 
 // check enforces what the words cannot say alone.
 func check(p *Probe) error {
+	if p.Quote.SPort != 0 && (p.Proto != "icmp" || p.ICMPType == echoType(p.IPv6)) {
+		return fmt.Errorf("quote-udp needs an ICMP error (icmp/TYPE)")
+	}
 	if p.CountLogs && p.Logs < len(p.Log) {
 		return fmt.Errorf("logs %d: fewer messages than the %d prefixes listed", p.Logs, len(p.Log))
 	}

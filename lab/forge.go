@@ -138,7 +138,12 @@ func (n *Net) forgeUntagged(p *Probe, src, dst end, marker []byte) ([]byte, erro
 		if p.ICMPType == echoType(p.IPv6) && p.ICMPCode == 0 {
 			seg = packet.Echo(from, dst.addr, uint16(id), 1, marker)
 		} else {
-			seg = packet.ICMP(from, dst.addr, uint8(p.ICMPType), uint8(p.ICMPCode), append(make([]byte, 4), marker...))
+			body := marker
+			if p.Quote.SPort != 0 {
+				udp := packet.UDP(dst.addr, from, p.Quote.SPort, p.Quote.DPort, marker)
+				body = packet.IP(dst.addr, from, packet.ProtoUDP, 64, udp)
+			}
+			seg = packet.ICMP(from, dst.addr, uint8(p.ICMPType), uint8(p.ICMPCode), append(make([]byte, 4), body...))
 		}
 	case "udp":
 		proto, seg = packet.ProtoUDP, packet.UDP(from, dst.addr, sport, p.Port, marker)
