@@ -24,7 +24,7 @@ func BenchmarkLintAfterChange(b *testing.B) {
 				dir := genTree(b, g)
 				var best time.Duration
 				for b.Loop() {
-					d, err := LintAfterChange(dir, filepath.Join(dir, f.rel), 3)
+					d, err := LintAfterChange(dir, filepath.Join(dir, f.rel), 10)
 					if err != nil {
 						b.Fatal(err)
 					}

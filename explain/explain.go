@@ -1,13 +1,16 @@
-// Package explain answers "what happens to this packet?" over the IR: it
-// walks the chains emit/nft writes, in their order and with their
-// built-in rules, and returns the verdict with every step that decided
-// something and the configuration line behind it. emit/nft's output is
-// the reference: a difference between explain and the kernel running
-// that output is a bug in one of them, which the kernel lab checks.
+// Package explain answers "what happens to this packet?": it builds the
+// packet a question describes, works out the hooks its way through the
+// host crosses (bridge prerouting, input or forward, postrouting, ...),
+// and runs it through the chains of the firewall's plan at each of them
+// with package plan/eval, the very chains emit/nft prints. The answer is
+// the verdict and every rule on the way that did something, with its
+// origin: the configuration line, or the built-in policy item. A
+// difference between explain and the kernel running the ruleset is a bug
+// in one of them, which the kernel lab checks.
 //
 // Assumptions, as in the lab: bridged frames do not pass the inet table
-// (br_netfilter off or bridge-nf-call-iptables 0), and a single SYN stays
-// below protection_synflood's rate.
+// (br_netfilter off or bridge-nf-call-iptables 0), and packets stay below
+// every rate limit (protection_synflood's meters, log_ratelimit).
 package explain
 
 import (
@@ -16,6 +19,7 @@ import (
 	"net/netip"
 
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/plan"
 )
 
 // Result is the answer to a question.
@@ -29,9 +33,9 @@ type Result struct {
 	// neighbour entry has already failed is told "no route to host" at
 	// once, which looks like a reject.
 	Unsent bool
-	// RateLimited says protection_synflood applies to this SYN: the
-	// Verdict holds while its source stays below the rate, above it the
-	// SYN is dropped.
+	// RateLimited says a meter (protection_synflood) applies to this
+	// packet: the Verdict holds while its source stays below the rate,
+	// above it the packet is dropped.
 	RateLimited bool
 	// IPTables is the iptables backend's verdict: the same as Verdict
 	// except where REJECT towards a guest degrades to DROP in nft.
@@ -41,12 +45,13 @@ type Result struct {
 	Notes []string
 }
 
-// Step is one rule on the path that decided something: entered a chain,
-// accepted, dropped or rejected.
+// Step is one rule on the path that did something: entered a chain,
+// logged, marked, accepted, dropped or rejected.
 type Step struct {
-	Chain string // the nft chain, as emit/nft names it
-	Match string // what matched, in words or as ir.Rule.String
-	Pos   ir.Pos // the configuration line (or file) responsible
+	Chain string // the chain, as emit/nft names it; "(kernel)" or "(ndp)" for what is not a rule
+	Match string // the rule as nft loads it, or what happened
+	Pos   ir.Pos // the configuration line (or file) the rule comes from
+	Item  string // the built-in policy item the rule implements; "" for user rules
 }
 
 // Explain evaluates p over rs with the default network (a routed uplink).
@@ -60,7 +65,7 @@ func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	e := &ev{rs: rs, top: top, files: findFiles(rs)}
+	e := &ev{rs: rs, plan: plan.Build(rs), top: top}
 	src, dst, err := e.resolve(q)
 	if err != nil {
 		return Result{}, err
@@ -70,22 +75,12 @@ func (nw Network) Explain(rs *ir.Ruleset, q Packet) (Result, error) {
 		e.note("conntrack sees this packet as invalid: a TCP segment or ICMP message that cannot open a connection; ask with --state established for one that belongs to one")
 	}
 	v := e.walk(src, dst)
-	res.Verdict, res.IPTables = v.ir(), v.ir()
+	res.Verdict, res.IPTables = v, v
 	if e.iptables != nil {
-		res.IPTables = e.iptables.ir()
+		res.IPTables = *e.iptables
 	}
 	res.Path, res.Notes, res.Unsent, res.RateLimited = e.steps, e.notes, e.unsent, e.rateLimited
 	return res, nil
-}
-
-func (v verdict) ir() ir.Verdict {
-	switch v {
-	case dropped:
-		return ir.Drop
-	case rejected:
-		return ir.Reject
-	}
-	return ir.Accept
 }
 
 // place is a resolved endpoint: where it sits and its addresses.
@@ -162,7 +157,7 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 		p.target = p.dst // an NS for the destination's
 	}
 	switch {
-	case p.arp || e.top.addrType(p.dst) == "broadcast":
+	case p.arp || e.top.broadcast(p.dst):
 		p.dmac = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 	case p.dst.Is4() && p.dst.IsMulticast():
 		d := p.dst.As4()
@@ -234,103 +229,4 @@ func (e *ev) mac(pl place) net.HardwareAddr {
 		return e.top.outMAC
 	}
 	return pl.port.mac
-}
-
-// walk sends the packet through the hooks on its path, after the
-// neighbour discovery the senders on the path need.
-func (e *ev) walk(src, dst place) verdict {
-	if !e.rs.Enabled {
-		e.note("the firewall is disabled (cluster.fw enable: 0): fwc loads empty tables")
-		return accepted
-	}
-	if v := e.senderND(src, dst); v != none {
-		return v
-	}
-	v := e.path(src, dst, false)
-	if len(e.steps) == 0 {
-		e.note("no chain of fwc's rulesets filters this path")
-	}
-	return v
-}
-
-// path runs the hooks a packet from src to dst crosses. A hook's verdict
-// other than accept ends the walk; accept moves on to the next hook. nd
-// marks a neighbour discovery packet, which the IP stack itself does not
-// filter.
-func (e *ev) path(src, dst place, nd bool) verdict {
-	hostT := e.rs.Host.Enabled
-	p := e.p
-	bridged := src.kind != Host && dst.kind != Host && src.seg == dst.seg
-	var hooks []func() verdict
-	// Leaving the source.
-	switch src.kind {
-	case Host:
-		p.oif = dst.seg.name
-		if hostT && p.ip() { // ARP and other non-IP frames never enter the inet table
-			hooks = append(hooks, e.output)
-		}
-	case Guest:
-		p.bridge = src.seg.name
-		hooks = append(hooks, func() verdict { return e.guestOut(src.port) }, e.inUnicast)
-	case Outside:
-		if src.seg.guest {
-			p.bridge = src.seg.name
-			hooks = append(hooks, e.inUnicast)
-		}
-	}
-	// Through the host, unless bridged.
-	if !bridged && src.kind != Host && p.ip() && !e.link && !nd {
-		hooks = append(hooks, e.martian)
-	}
-	switch {
-	case bridged:
-	case dst.kind == Host:
-		p.iif = src.seg.name
-		if hostT && p.ip() && !e.link {
-			hooks = append(hooks, e.input)
-		}
-	case src.kind != Host:
-		p.iif, p.oif = src.seg.name, dst.seg.name
-		if hostT {
-			hooks = append(hooks, e.forward)
-		}
-	}
-	if !nd && !bridged && dst.kind != Host {
-		hooks = append(hooks, func() verdict { return e.hostND(dst) })
-	}
-	// Reaching a guest.
-	if dst.kind == Guest {
-		if !bridged {
-			p.mark = false // a new frame on the destination bridge
-		}
-		hooks = append(hooks, func() verdict { return e.postrouting(dst.port, !bridged) })
-	}
-	for _, h := range hooks {
-		if v := h(); v == dropped || v == rejected {
-			return v
-		}
-	}
-	return accepted
-}
-
-// martian drops what the IP stack itself refuses on receipt, before the
-// input or forward hook: multicast, limited-broadcast, loopback and (to a
-// unicast address) unspecified sources.
-func (e *ev) martian() verdict {
-	p := e.p
-	var why string
-	switch {
-	case p.src.IsMulticast():
-		why = "multicast source"
-	case p.src.IsLoopback():
-		why = "loopback source"
-	case p.src == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		why = "limited-broadcast source"
-	case p.src.IsUnspecified() && e.top.addrType(p.dst) != "broadcast":
-		why = "unspecified source"
-	default:
-		return none
-	}
-	e.step("(kernel)", "martian "+why+": dropped by the IP stack before netfilter's input and forward hooks", ir.Pos{})
-	return dropped
 }

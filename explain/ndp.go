@@ -28,9 +28,9 @@ func (e *ev) needsND() bool {
 }
 
 // senderND is the discovery the sender does first.
-func (e *ev) senderND(src, dst place) verdict {
+func (e *ev) senderND(src, dst place) ir.Verdict {
 	if !e.needsND() || e.raw || src.kind == Host {
-		return none
+		return ir.Accept
 	}
 	if dst.kind != Host && src.seg == dst.seg {
 		return e.solicit(src, dst)
@@ -39,15 +39,15 @@ func (e *ev) senderND(src, dst place) verdict {
 }
 
 // hostND is the host's discovery of the next hop dst.
-func (e *ev) hostND(dst place) verdict {
+func (e *ev) hostND(dst place) ir.Verdict {
 	if !e.needsND() {
-		return none
+		return ir.Accept
 	}
 	return e.solicit(place{kind: Host, seg: dst.seg}, dst)
 }
 
 // solicit runs the NS from a to b and the NA back.
-func (e *ev) solicit(a, b place) verdict {
+func (e *ev) solicit(a, b place) ir.Verdict {
 	orig := e.p
 	defer func() { e.p = orig }()
 	aAddr, bAddr := e.addr(a, 6), e.addr(b, 6)
@@ -65,13 +65,13 @@ func (e *ev) solicit(a, b place) verdict {
 			src: m.src, dst: m.dst, smac: e.mac(m.from), dmac: m.dmac, target: bAddr}
 		what := fmt.Sprintf("%s %s -> %s", m.name, m.src, m.dst)
 		e.step("(ndp)", what+": needed before the packet can be sent", ir.Pos{})
-		if v := e.path(m.from, m.to, true); v == dropped || v == rejected {
+		if v := e.path(m.from, m.to, true); v != ir.Accept {
 			e.unsent = true
 			e.note("IPv6 neighbour discovery fails (%s is dropped): the packet is never sent; ndp: 1 or rules for ICMPv6 types 135/136 open it", what)
-			return dropped
+			return ir.Drop
 		}
 	}
-	return none
+	return ir.Accept
 }
 
 func solicitedNode(a netip.Addr) netip.Addr {

@@ -3,9 +3,11 @@ package explain
 import (
 	"net"
 	"net/netip"
+	"slices"
 
 	"github.com/fwc-project/fwc/internal/addrplan"
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/plan"
 )
 
 // Network describes what the IR does not know about the node: where the
@@ -172,16 +174,16 @@ func pick(ps []netip.Prefix, fam int) netip.Addr {
 	return netip.Addr{}
 }
 
-// addrType is what the host's routing tables (nft's fib) say of an
+// routeTypes is what the host's routing tables (nft's fib) say of an
 // address: broadcast for a subnet broadcast of one of the host's IPv4
 // networks or 255.255.255.255, multicast, anycast for an IPv6 subnet-router
-// address, else unicast.
-func (t *topology) addrType(a netip.Addr) string {
+// address, else nothing (unicast).
+func (t *topology) routeTypes(a netip.Addr) []plan.RouteType {
 	switch {
 	case a.IsMulticast():
-		return "multicast"
+		return []plan.RouteType{plan.Multicast}
 	case a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		return "broadcast"
+		return []plan.RouteType{plan.Broadcast}
 	}
 	for _, s := range t.segs {
 		for _, p := range s.host {
@@ -189,14 +191,19 @@ func (t *topology) addrType(a netip.Addr) string {
 				continue
 			}
 			if a.Is4() && a == lastAddr(p) {
-				return "broadcast"
+				return []plan.RouteType{plan.Broadcast}
 			}
 			if a.Is6() && a == p.Masked().Addr() {
-				return "anycast"
+				return []plan.RouteType{plan.Anycast}
 			}
 		}
 	}
-	return "unicast"
+	return nil
+}
+
+// broadcast reports whether a is a broadcast address for the host.
+func (t *topology) broadcast(a netip.Addr) bool {
+	return slices.Contains(t.routeTypes(a), plan.Broadcast)
 }
 
 // lastAddr is the highest address of p (the IPv4 subnet broadcast).

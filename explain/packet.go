@@ -9,6 +9,7 @@ import (
 
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/netdb"
+	"github.com/fwc-project/fwc/plan/eval"
 )
 
 // State is the packet's conntrack state.
@@ -101,19 +102,30 @@ type pkt struct {
 	target     netip.Addr       // NS/NA target
 	lla        net.HardwareAddr // ARP sender MAC, NDP link-layer address option; nil: smac
 
-	iif, oif string // interfaces at the current hook
-	bridge   string // the bridge a frame is on (meta ibrname)
-	mark     bool   // the accept mark of the unicast IN path
+	mark uint32 // the packet mark, as the rules on the way left it
 }
 
-// hasPorts reports whether the protocol carries ports where nft's th
-// expressions read them.
-func (p *pkt) hasPorts() bool {
-	switch p.proto {
-	case 6, 17, 33, 132, 136:
-		return true
+func (p *pkt) hasPorts() bool { return !p.arp && eval.HasPorts(p.proto) }
+
+// ndpMessage is the ICMPv6 message of a router or neighbour solicitation
+// or a neighbour advertisement as a stack sends it: the target (NS, NA)
+// and the link-layer address option (nil for other packets).
+func (p *pkt) ndpMessage() []byte {
+	if p.proto != 58 {
+		return nil
 	}
-	return false
+	opt := append([]byte{1, 1}, p.llAddr()...)
+	switch p.icmp {
+	case 133:
+		return append([]byte{p.icmp, 0, 0, 0, 0, 0, 0, 0}, opt...)
+	case 136:
+		opt[0] = 2
+		fallthrough
+	case 135:
+		b := append([]byte{p.icmp, 0, 0, 0, 0, 0, 0, 0}, p.target.AsSlice()...)
+		return append(b, opt...)
+	}
+	return nil
 }
 
 // ip reports whether p is an IP packet, not ARP or another frame.
@@ -136,18 +148,6 @@ func (p *pkt) llAddr() net.HardwareAddr {
 }
 
 func (p *pkt) isICMP() bool { return p.proto == 1 && p.fam == 4 || p.proto == 58 && p.fam == 6 }
-
-// pkttype is nft's meta pkttype of a frame: broadcast, multicast or
-// unicast, from its destination MAC.
-func (p *pkt) pkttype() string {
-	switch {
-	case p.dmac.String() == "ff:ff:ff:ff:ff:ff":
-		return "broadcast"
-	case len(p.dmac) > 0 && p.dmac[0]&1 == 1:
-		return "multicast"
-	}
-	return "unicast"
-}
 
 // resolveProto fills the protocol fields of p from the question.
 func (p *pkt) resolveProto(q Packet) error {

@@ -10,7 +10,9 @@ const (
 	CodeSyntax             Code = "syntax"
 	CodeSectionNotAllowed  Code = "section-not-allowed"
 	CodeDataOutsideSection Code = "data-outside-section"
+	CodeNotATree           Code = "not-a-tree"
 	CodeNode               Code = "node"
+	CodeIO                 Code = "io"
 	CodeGuestConfig        Code = "guest-config"
 	CodeNicIndex           Code = "nic-index"
 	// corosync.conf
@@ -21,10 +23,13 @@ const (
 	CodeCorosyncFamily      Code = "corosync-family"
 	CodeFileKind            Code = "file-kind"
 	CodeUnknownOption       Code = "unknown-option"
+	CodeIgnoredOption       Code = "ignored-option"
 	CodeDuplicateOption     Code = "duplicate-option"
 	CodeInvalidOptionValue  Code = "invalid-option-value"
 	CodeEnableTimestamp     Code = "enable-timestamp"
+	CodeFirewallDisabled    Code = "firewall-disabled"
 	CodeNoLocalNetwork      Code = "no-local-network"
+	CodeManagementLockout   Code = "management-lockout"
 	CodeUnsupported         Code = "unsupported"
 	CodeSdnIpset            Code = "sdn-ipset"
 	CodeInvalidName         Code = "invalid-name"
@@ -80,7 +85,9 @@ var Checks = []Check{
 	{CodeSyntax, Error, "a line does not have the shape of its section (option, alias, IP set entry, rule)"},
 	{CodeSectionNotAllowed, Error, "a section the file kind cannot have, e.g. [group] in host.fw"},
 	{CodeDataOutsideSection, Error, "a line before the first section header"},
-	{CodeNode, Error, "the node to compile is missing or ambiguous"},
+	{CodeNotATree, Error, "a folder without firewall/cluster.fw: nothing says what the admin wants (exit 1, nothing written)"},
+	{CodeNode, Error, "the node to check is not in the tree or cannot be chosen (a usage error, exit 80)"},
+	{CodeIO, Error, "a path that cannot be read (exit 2)"},
 	{CodeGuestConfig, Error, "a bad netN line in a guest config (MAC, ip=, duplicate key), or a VM and a container with one VMID"},
 	{CodeNicIndex, Warning, "a netN key above net31 in a guest config"},
 	{CodeFileKind, Error, "a single file whose kind cannot be told from its name"},
@@ -91,9 +98,12 @@ var Checks = []Check{
 	{CodeCorosyncNode, Warning, "the compiled node is not in corosync.conf's nodelist, so no corosync traffic is allowed for it"},
 	{CodeCorosyncFamily, Warning, "a peer's link address of another family than this node's on that link (the link is not opened between them)"},
 	{CodeUnknownOption, Warning, "an option key the file kind does not know"},
+	{CodeIgnoredOption, Warning, "an option PVE honours that fwc does not (log_nf_conntrack, protection_limit, ebtables: 0)"},
 	{CodeDuplicateOption, Warning, "an option set twice; the last value wins"},
 	{CodeInvalidOptionValue, Error, "an option value of the wrong type or out of range"},
+	{CodeFirewallDisabled, Note, "the cluster or host firewall is off: the ruleset filters nothing (cluster) or not the node's own traffic (host)"},
 	{CodeEnableTimestamp, Warning, "cluster enable holds a timestamp (PVE's temporary enable), compiled as disabled"},
+	{CodeManagementLockout, Warning, "the input policy drops and no local_network or management IP set entry says where management access comes from (a lockout on the next reload)"},
 	{CodeNoLocalNetwork, Warning, "local_network is unknown, so the management and corosync allowances are limited or open"},
 	{CodeUnsupported, Warning, "a PVE feature fwc does not implement (ips)"},
 	{CodeSdnIpset, Error, "a reference to an SDN IP set (+sdn/...), which comes from the SDN configuration fwc does not read"},

@@ -129,6 +129,9 @@ func Dump(rs *Ruleset) string {
 	if h.Synflood != nil {
 		p(1, "synflood rate=%d burst=%d", h.Synflood.Rate, h.Synflood.Burst)
 	}
+	for _, s := range h.Sysctls {
+		p(1, "sysctl %s=%d", s.Key, s.Value)
+	}
 	p(1, "local_network=%v management=%s blacklist=%q corosync=%v", h.LocalNetwork, h.Management, h.Blacklist, h.Corosync)
 	if c := h.Cluster; c != nil {
 		p(1, "corosync.conf transport=%s multicast=%v", c.Transport, c.Multicast())

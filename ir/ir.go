@@ -38,6 +38,7 @@ type Host struct {
 	AllowInvalid                       bool           // nf_conntrack_allow_invalid
 	Synflood                           *Synflood      // nil when protection_synflood is off
 	Helpers                            []string       // conntrack helpers, validated names, in configured order
+	Sysctls                            []Sysctl       // kernel settings host.fw asks for, applied beside the ruleset
 	LocalNetwork                       []netip.Prefix // empty when unknown: rules needing it are left out
 	Management                         string         // name of the management Set; always present when the host is enabled
 	Blacklist                          string         // name of the blacklist Set, or "" when cluster.fw has none
@@ -73,6 +74,14 @@ type CorosyncPeer struct {
 	Pos  Pos // its ringN_addr value
 	Node string
 	Addr netip.Addr
+}
+
+// Sysctl is a kernel setting host.fw asks for (nf_conntrack_max, ...):
+// PVE applies it with sysctl, not in the ruleset, and so does fwc (the
+// sysctl fragment, apply.sh).
+type Sysctl struct {
+	Key   string // e.g. net.netfilter.nf_conntrack_max
+	Value int
 }
 
 // Synflood is the per-source SYN rate limit (protection_synflood).

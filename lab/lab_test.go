@@ -277,7 +277,7 @@ func TestLabLoadError(t *testing.T) {
 	if why := unusable(); why != "" {
 		cannotRun(t, 0, why)
 	}
-	s, err := ParseScenario("bad-ruleset", []byte("-- nodes/pve1/qemu-server/100.conf --\nnet0: virtio=02:00:00:00:01:00,bridge=vmbr0\n-- expect --\nvm100 -> host icmp ACCEPT\n"))
+	s, err := ParseScenario("bad-ruleset", []byte("-- firewall/cluster.fw --\n-- nodes/pve1/qemu-server/100.conf --\nnet0: virtio=02:00:00:00:01:00,bridge=vmbr0\n-- expect --\nvm100 -> host icmp ACCEPT\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

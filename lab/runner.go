@@ -74,10 +74,6 @@ type Options struct {
 	BridgeNF bool
 }
 
-// BridgeNFVariant is the pseudo-backend of a probe's "bridge-nf=VERDICT":
-// the verdict expected under Options.BridgeNF where it differs.
-const BridgeNFVariant = "bridge-nf"
-
 // observeAll sends a probe as often as it says; the verdict is the first
 // one that differs from the expected one, else the expected one.
 func (n *Net) observeAll(p *Probe, deadline time.Duration) (Verdict, string, error) {
@@ -192,12 +188,6 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 	rep := &Report{}
 	for _, p := range s.Probes {
 		p.Want = p.WantFor(load.Name())
-		// A bridge-nf=VERDICT override marks where br_netfilter still
-		// changes fwc's verdict; fwc explain answers for a host without it.
-		brnfOverride := opt.BridgeNF && slices.ContainsFunc(p.Backends, func(b BackendVerdict) bool { return b.Backend == BridgeNFVariant })
-		if brnfOverride {
-			p.Want = p.WantFor(BridgeNFVariant)
-		}
 		if logs != nil {
 			if _, err := logs.read(0); err != nil { // earlier probes' late messages
 				return nil, err
@@ -205,7 +195,7 @@ func (s *Scenario) Run(dir string, compile Compiler, load Loader, opt Options) (
 		}
 		got, detail, err := n.observeAll(&p, opt.Deadline)
 		res := Result{Probe: p, Got: got, Detail: detail, Err: err}
-		if err == nil && rs != nil && !brnfOverride {
+		if err == nil && rs != nil {
 			res.Explain = n.ExplainMismatch(rs, &p, got)
 		}
 		if err == nil && logs != nil {

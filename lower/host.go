@@ -3,6 +3,7 @@ package lower
 import (
 	"net/netip"
 
+	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
 )
 
@@ -26,13 +27,13 @@ func (l *lowerer) lowerHost(c Config, copts optionSet, o Options) ir.Host {
 	h.PolicyIn, h.PolicyPos[0] = copts.policy("policy_in", ir.Drop, true)
 	h.PolicyOut, h.PolicyPos[1] = copts.policy("policy_out", ir.Accept, true)
 	h.PolicyForward, h.PolicyPos[2] = copts.policy("policy_forward", ir.Accept, false)
-	// Runtime settings: checked here, applied by sysctl, not by the ruleset.
-	for _, key := range []string{"nf_conntrack_max", "nf_conntrack_tcp_timeout_established", "nf_conntrack_tcp_timeout_syn_recv", "protection_limit"} {
-		hopts.integer(key, 0)
-	}
-	hopts.boolean("log_nf_conntrack", false)
+	h.Sysctls = hopts.sysctls()
+	hopts.ignored(hopts.boolean("log_nf_conntrack", false), "log_nf_conntrack", "conntrack events are logged by pvefw-logger, which fwc does not replace")
+	hopts.ignored(hopts.integer("protection_limit", -1) >= 0, "protection_limit", "PVE does not use it either")
+	copts.ignored(!copts.boolean("ebtables", true), "ebtables", "fwc always builds its MAC and ARP filters; macfilter: 0 in a guest's file switches them off for that guest")
+	// nftables picks PVE's implementation, not what it filters: --target
+	// makes that choice here, so the option has no effect and no warning.
 	hopts.boolean("nftables", false)
-	copts.boolean("ebtables", true)
 	if hopts.boolean("protection_synflood", false) {
 		h.Synflood = &ir.Synflood{
 			Rate:  hopts.integer("protection_synflood_rate", 200),
@@ -62,6 +63,9 @@ func (l *lowerer) lowerHost(c Config, copts optionSet, o Options) ir.Host {
 		h.Blacklist = s.name
 	}
 	l.ensureManagement(h.LocalNetwork)
+	if !h.Enabled && c.Host != nil {
+		l.noteDisabled(optionPos(c.Host, hopts, "enable"), "the host firewall is disabled (host.fw enable: 0): the ruleset does not filter the node's own traffic")
+	}
 	h.Enabled = h.Enabled && c.Cluster != nil
 	return h
 }
@@ -84,6 +88,22 @@ func (l *lowerer) localNetwork(c Config, o Options) []netip.Prefix {
 		l.d.Add(pos, ir.CodeNoLocalNetwork, "local_network is unknown (no [ALIASES] local_network and no --local-network): the management and corosync allowances are limited to the management IP set and open to any source respectively")
 	}
 	return nil
+}
+
+// warnLockout warns when the host's input policy drops and nothing says
+// where management access comes from: no local_network and an empty
+// management IP set. Then the ruleset allows SSH and the web UI only
+// where the host's own rules do, and the next reload is the most common
+// way admins lock themselves out of a host.
+func (l *lowerer) warnLockout(cluster *grammar.File, copts optionSet, h ir.Host) {
+	if h.PolicyIn == ir.Accept || len(h.LocalNetwork) > 0 || len(l.dc.sets["management"].entries) > 0 {
+		return
+	}
+	pos := h.PolicyPos[0]
+	if !pos.IsValid() {
+		pos = optionPos(cluster, copts, "enable")
+	}
+	l.d.Add(pos, ir.CodeManagementLockout, "the input policy is %s and nothing names the management network (no local_network, no --local-network, an empty management IP set): SSH and the web UI are reachable only where host rules accept them; a reload may lock you out", h.PolicyIn)
 }
 
 // ensureManagement makes the management set exist in dc scope and adds the

@@ -37,6 +37,10 @@ type Options struct {
 	// Resolve looks up a host name in corosync.conf's nodelist (--resolve);
 	// nil means names are errors, as the compile may not run on the node.
 	Resolve func(name string) ([]netip.Addr, error)
+	// DiagnosticsOnly is lint's mode: the ruleset is not wanted, so IP
+	// set contents (longest-match, the costly part), which no check reads,
+	// are left out of it.
+	DiagnosticsOnly bool
 }
 
 // lowerer carries the state of one Lower call.
@@ -45,6 +49,7 @@ type lowerer struct {
 	dc     *scope
 	groups map[string]*groupDef
 	order  []string // group keys in definition order
+	noSets bool     // Options.DiagnosticsOnly
 }
 
 // groupDef is a security group with its lowered rules.
@@ -58,7 +63,7 @@ type groupDef struct {
 // Lower resolves and checks a node's configuration. It always returns a
 // ruleset; items with errors are left out of it.
 func Lower(c Config, o Options) (*ir.Ruleset, ir.Diags) {
-	l := &lowerer{dc: newScope("dc"), groups: map[string]*groupDef{}}
+	l := &lowerer{dc: newScope("dc"), groups: map[string]*groupDef{}, noSets: o.DiagnosticsOnly}
 	rs := &ir.Ruleset{Node: c.Node}
 	if c.Cluster != nil {
 		l.dc.addAliases(c.Cluster, &l.d)
@@ -67,9 +72,15 @@ func Lower(c Config, o Options) (*ir.Ruleset, ir.Diags) {
 	}
 	copts := collectOptions(c.Cluster, clusterOptions, &l.d)
 	rs.Enabled = l.clusterEnable(copts)
+	if !rs.Enabled && c.Cluster != nil {
+		l.noteDisabled(optionPos(c.Cluster, copts, "enable"), "the firewall is disabled (cluster.fw enable is not 1): the ruleset removes fwc's tables and filters nothing, as PVE removes its rules")
+	}
 	rs.LogRateLimit = copts.rateLimit()
 	l.lowerGroups()
 	rs.Host = l.lowerHost(c, copts, o)
+	if rs.Enabled && rs.Host.Enabled {
+		l.warnLockout(c.Cluster, copts, rs.Host)
+	}
 	for _, g := range c.Guests {
 		rs.Guests = append(rs.Guests, l.lowerGuest(g, rs))
 	}
@@ -104,6 +115,24 @@ func (l *lowerer) clusterEnable(s optionSet) bool {
 		return false
 	}
 	return s.boolean("enable", false)
+}
+
+// noteDisabled says that a compile filters less than a reader of the tree
+// might expect, so that nobody is surprised by a firewall that is off.
+func (l *lowerer) noteDisabled(pos ir.Pos, msg string) {
+	l.d.Add(pos, ir.CodeFirewallDisabled, "%s", msg)
+}
+
+// optionPos is where an option is set, else the file's first option, else
+// the file itself.
+func optionPos(f *grammar.File, s optionSet, key string) ir.Pos {
+	if o := s.byKey[key]; o != nil {
+		return o.Pos
+	}
+	if len(f.Options) > 0 {
+		return f.Options[0].Pos
+	}
+	return ir.Pos{Filename: f.Name}
 }
 
 // defineGroups records the [group] sections of cluster.fw.
@@ -197,6 +226,9 @@ func (l *lowerer) appendLowered(res lowered, in, out, fwd *[]ir.Rule) {
 // setsOf renders a scope's IP sets; extra adds entries fwc derives itself
 // (keyed by the set's lower-case name).
 func (l *lowerer) setsOf(s *scope, extra map[string][]ir.SetEntry) []ir.Set {
+	if l.noSets {
+		return nil
+	}
 	var out []ir.Set
 	for _, key := range s.order {
 		out = append(out, s.sets[key].irSet(extra[key]))

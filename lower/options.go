@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,6 +78,43 @@ func (s optionSet) integer(key string, def int) int {
 		return def
 	}
 	return n
+}
+
+// sysctlOptions are the host.fw options PVE applies as kernel settings,
+// with the range its schema allows (pve-format.md §3.2).
+var sysctlOptions = []struct {
+	option, key string
+	min, max    int
+}{
+	{"nf_conntrack_max", "net.netfilter.nf_conntrack_max", 32768, math.MaxInt32},
+	{"nf_conntrack_tcp_timeout_established", "net.netfilter.nf_conntrack_tcp_timeout_established", 7875, math.MaxInt32},
+	{"nf_conntrack_tcp_timeout_syn_recv", "net.netfilter.nf_conntrack_tcp_timeout_syn_recv", 30, 60},
+}
+
+// sysctls reads the kernel settings that are set, in sysctlOptions' order.
+func (s optionSet) sysctls() []ir.Sysctl {
+	var out []ir.Sysctl
+	for _, so := range sysctlOptions {
+		o := s.byKey[so.option]
+		if o == nil {
+			continue
+		}
+		n, err := strconv.Atoi(o.Value)
+		if err != nil || n < so.min || n > so.max {
+			s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q wants an integer from %d to %d, got %q", so.option, so.min, so.max, o.Value)
+			continue
+		}
+		out = append(out, ir.Sysctl{Key: so.key, Value: n})
+	}
+	return out
+}
+
+// ignored warns that an option set to a value that asks for something fwc
+// does not do has no effect, and why.
+func (s optionSet) ignored(set bool, key, why string) {
+	if o := s.byKey[key]; o != nil && set {
+		s.d.Add(o.Pos, ir.CodeIgnoredOption, "option %q is ignored: %s", key, why)
+	}
 }
 
 // policy reads ACCEPT, DROP or REJECT (any case).

@@ -213,7 +213,7 @@ func sectionAt(text string, line int) string {
 	lines := strings.Split(text, "\n")
 	for i := min(line, len(lines)-1); i >= 0; i-- {
 		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "[") {
-			return strings.ToUpper(strings.Trim(strings.Fields(strings.Trim(l, "[]"))[0], "[] "))
+			return strings.ToUpper(firstWord(strings.Trim(l, "[] ")))
 		}
 	}
 	return ""

@@ -106,7 +106,9 @@ func lintAlone(path string, data []byte, kind *grammar.Kind, o LintOptions) ir.D
 	case grammar.VNet:
 		c.VNets = []*grammar.File{f}
 	}
-	_, ld := lower.Lower(c, o.lowerOptions())
+	lo := o.lowerOptions()
+	lo.DiagnosticsOnly = true
+	_, ld := lower.Lower(c, lo)
 	if k != grammar.Cluster {
 		ld = dropCodes(ld, ir.CodeUnknownAlias, ir.CodeUnknownIpset, ir.CodeUnknownGroup, ir.CodeNoLocalNetwork)
 	}

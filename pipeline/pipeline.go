@@ -60,11 +60,6 @@ func lowerTree(t *tree.Tree, o Options) (*ir.Ruleset, ir.Diags) {
 	var diags ir.Diags
 	c := config(t, t.Guests, t.VNets, parse, &diags)
 	rs, ld := lower.Lower(c, o.lowerOptions())
-	if t.Node == "" && len(t.Nodes) > 0 {
-		// No node was chosen: its guests are missing, so "unused" says
-		// nothing.
-		ld = dropCodes(ld, ir.CodeUnusedAlias, ir.CodeUnusedIpset, ir.CodeUnusedGroup)
-	}
 	diags = append(diags, ld...)
 	if !o.NoOptimize {
 		lower.Optimize(rs)

@@ -182,7 +182,9 @@ func parseEach(sources []*tree.Source) []parsedFile {
 // files, the given guests and VNets.
 func (w *Workspace) lower(t *tree.Tree, guests []tree.Guest, vnets []*tree.Source) ir.Diags {
 	var diags ir.Diags
-	_, ld := lower.Lower(config(t, guests, vnets, w.parseAll, &diags), w.o.lowerOptions())
+	lo := w.o.lowerOptions()
+	lo.DiagnosticsOnly = true
+	_, ld := lower.Lower(config(t, guests, vnets, w.parseAll, &diags), lo)
 	return append(diags, ld...)
 }
 
@@ -198,14 +200,9 @@ func (w *Workspace) LintAll() (ir.Diags, error) {
 }
 
 func (w *Workspace) lintAll() (ir.Diags, []string, error) {
-	first, err := w.node(w.o.Node)
+	nodes, err := w.nodes()
 	if err != nil {
 		return nil, nil, err
-	}
-	t := first.t
-	nodes := []string{t.Node}
-	if w.o.Node == "" && len(t.Nodes) > 1 {
-		nodes = t.Nodes
 	}
 	var runs []ir.Diags
 	var files []string
@@ -214,14 +211,23 @@ func (w *Workspace) lintAll() (ir.Diags, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		ds := append(slices.Clone(nt.diags), w.lower(nt.t, nt.t.Guests, nt.t.VNets)...)
-		if len(nodes) > 1 {
-			ds = dropCode(ds, ir.CodeNode)
-		}
-		runs = append(runs, ds)
+		runs = append(runs, append(slices.Clone(nt.diags), w.lower(nt.t, nt.t.Guests, nt.t.VNets)...))
 		files = append(files, sourcePaths(nt.t)...)
 	}
 	return mergeRuns(runs), files, nil
+}
+
+// nodes lists the nodes lint checks: the one asked for, else every node
+// of the tree ("" for a tree without nodes).
+func (w *Workspace) nodes() ([]string, error) {
+	if w.o.Node != "" {
+		return []string{w.o.Node}, nil
+	}
+	nodes, err := tree.Nodes(w.root)
+	if err != nil || len(nodes) > 0 {
+		return nodes, err
+	}
+	return []string{""}, nil
 }
 
 // sourcePaths lists a tree's .fw files (suppression comments are looked
@@ -346,11 +352,10 @@ func (w *Workspace) LintFile(path string) (ds ir.Diags, ok bool, err error) {
 func (w *Workspace) guest(pl Place) (*nodeTree, tree.Guest, error) {
 	nodes := []string{pl.Node}
 	if pl.Node == "" {
-		first, err := w.node(w.o.Node)
-		if err != nil {
+		var err error
+		if nodes, err = w.nodes(); err != nil {
 			return nil, tree.Guest{}, err
 		}
-		nodes = first.t.Nodes
 	}
 	for _, n := range nodes {
 		nt, err := w.node(n)

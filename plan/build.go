@@ -19,7 +19,7 @@ func Build(rs *ir.Ruleset) *Plan {
 	if rs.Host.Enabled {
 		p.Tables = append(p.Tables, hostTable(rs))
 	}
-	if hasGuests(rs) {
+	if hasGuests(rs) || bridgedMarking(rs) {
 		p.Tables = append(p.Tables, guestTable(rs))
 	}
 	return p
@@ -33,16 +33,20 @@ type builder struct {
 	// in IR order (never ranged over).
 	sets   map[string]bool // ir.Set names
 	groups map[string]bool // group chain names
+	chains map[string]bool // chains made so far
+
+	setPositions map[string]ir.Pos // by ir.Set name, made on first use
 }
 
 func newBuilder(rs *ir.Ruleset, f TableFamily) *builder {
-	return &builder{rs: rs, t: &Table{Family: f, Name: "fwc"}, sets: map[string]bool{}, groups: map[string]bool{}}
+	return &builder{rs: rs, t: &Table{Family: f, Name: "fwc"}, sets: map[string]bool{}, groups: map[string]bool{}, chains: map[string]bool{}}
 }
 
 // chain adds an empty chain.
 func (b *builder) chain(name string, role Role) *Chain {
 	c := &Chain{Name: name, Role: role}
 	b.t.Chains = append(b.t.Chains, c)
+	b.chains[name] = true
 	return c
 }
 
@@ -158,10 +162,13 @@ func (b *builder) declareSets() {
 
 // setPos is where the IR set name is defined.
 func (b *builder) setPos(name string) ir.Pos {
-	if s := b.irSet(name); s != nil {
-		return s.Pos
+	if b.setPositions == nil {
+		b.setPositions = make(map[string]ir.Pos, len(b.rs.Sets))
+		for _, s := range b.rs.Sets {
+			b.setPositions[s.Name] = s.Pos
+		}
 	}
-	return ir.Pos{}
+	return b.setPositions[name]
 }
 
 // irSet is the IR set called name, nil when there is none.
@@ -244,7 +251,7 @@ func (b *builder) policy(c *Chain, v ir.Verdict, lvl ir.LogLevel, d dialect, pos
 		final = d.reject()
 	}
 	name := "policy-" + strings.ToLower(v.String()) + d.variant()
-	if b.t.Chain(name) == nil {
+	if !b.chains[name] {
 		b.noise(b.chain(name, RolePolicy), final, d)
 	}
 	c.add(o, Jump{Chain: name})
@@ -362,6 +369,32 @@ func guestDialect(vmid int, dir ir.Direction, late bool) dialect {
 // the NIC this frame is addressed to" (see guest.go). It is a single bit
 // so other users of the mark keep theirs.
 const AcceptMark = 0x00800000
+
+// BridgedMark is the packet mark bit the bridge table sets on every frame
+// a bridge forwards from port to port. With br_netfilter's
+// bridge-nf-call-iptables on (hosts moving from PVE's iptables firewall),
+// such frames also cross inet fwc's forward chain, which lets them pass
+// on this bit: the bridge table filters them, and the host's FORWARD rules
+// and policy_forward are for routed traffic only, as in PVE (physdev
+// --physdev-is-bridged). Routed traffic never crosses the bridge's forward
+// hook, so it cannot carry the bit.
+const BridgedMark = 0x00400000
+
+// bridgedMarking reports whether the host table exempts bridged traffic:
+// when it exists and a guest NIC is plugged into a bridge.
+func bridgedMarking(rs *ir.Ruleset) bool {
+	if !rs.Host.Enabled {
+		return false
+	}
+	for i := range rs.Guests {
+		for _, n := range rs.Guests[i].NICs {
+			if n.Bridge != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // impossible reports an internal error.
 func impossible(format string, args ...any) {

@@ -27,6 +27,9 @@ func hostTable(rs *ir.Ruleset) *Table {
 	b.input(in)
 	b.blacklistDrop()
 	b.output(out)
+	if bridgedMarking(rs) {
+		fwd.add(builtin(ItemBridged, ir.Pos{}), Accept{}, Mark{Mask: BridgedMark, Value: BridgedMark})
+	}
 	b.conntrack(fwd, dialect{}, ir.Pos{})
 	fwd.add(builtin(ItemRules, ir.Pos{}), Jump{Chain: "host-forward"})
 	b.policy(fwd, h.PolicyForward, h.LogForward, dialect{}, h.PolicyPos[ir.Forward])

@@ -112,6 +112,7 @@ const (
 	RoleGuestDispatchOut                 // bridge base (prerouting): frames from a guest NIC, by interface
 	RoleGuestDispatchUnicast             // bridge base (prerouting): frames to a firewalled NIC's MAC
 	RoleGuestDispatchLate                // bridge base (postrouting): frames leaving through a guest NIC
+	RoleBridged                          // bridge base (forward, before br_netfilter): marks bridged frames with BridgedMark
 	RoleGuestOut                         // traffic from guest NIC (VMID, NIC)
 	RoleGuestIn                          // traffic to guest NIC, unicast path: REJECT rejects, accepts mark
 	RoleGuestInLate                      // traffic to guest NIC, postrouting path: REJECT can only drop

@@ -35,6 +35,7 @@ const (
 	ItemReject        Item = "reject"           // how REJECT answers, PVEFW-reject (§7.4)
 	ItemHelpers       Item = "helpers"          // nf_conntrack_helpers (§9.5, §10.5)
 	ItemDispatch      Item = "dispatch"         // bridge base chains handing frames to the chains of their NIC
+	ItemBridged       Item = "bridged"          // bridged frames carry BridgedMark; inet forward lets them pass (br_netfilter)
 	ItemRejectAnswers Item = "reject-answers"   // the host's reject answers leave towards guests (guest.go)
 	ItemUnicast       Item = "unicast"          // frames the unicast IN chain accepted pass postrouting (guest.go)
 	ItemMACFilter     Item = "macfilter"        // a guest sends only from its NIC's MAC (§7.3 OUT #3)

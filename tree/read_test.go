@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"errors"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -80,15 +81,22 @@ func TestReadNode(t *testing.T) {
 		name     string
 		nodes    []string // directories under nodes/; nil: no nodes/ at all
 		node     string
+		local    string // target of the root's local symlink, "" for none
+		host     string // the machine's hostname
 		wantNode string
-		wantDiag string
+		wantErr  string
 	}{
 		{name: "cluster only", nodes: nil, node: ""},
-		{name: "cluster only, node asked", nodes: nil, node: "pve1", wantDiag: `node "pve1" not in tree (it has no nodes) [node]`},
+		{name: "cluster only, node asked", nodes: nil, node: "pve1", wantErr: `node "pve1" not in the tree (it has no nodes/ folder)`},
 		{name: "the only node", nodes: []string{"pve1"}, node: "", wantNode: "pve1"},
 		{name: "chosen", nodes: []string{"pve2", "pve1"}, node: "pve2", wantNode: "pve2"},
-		{name: "several", nodes: []string{"pve2", "pve1"}, node: "", wantDiag: `several nodes in tree (pve1, pve2); choose one with --node [node]`},
-		{name: "missing", nodes: []string{"pve2", "pve1"}, node: "pve3", wantDiag: `node "pve3" not in tree (nodes: pve1, pve2) [node]`},
+		{name: "chosen beats local", nodes: []string{"pve2", "pve1"}, node: "pve1", local: "nodes/pve2", wantNode: "pve1"},
+		{name: "several", nodes: []string{"pve2", "pve1"}, node: "", wantErr: `the tree has several nodes (pve1, pve2) and none is this machine`},
+		{name: "local symlink", nodes: []string{"pve2", "pve1"}, local: "nodes/pve2", host: "pve1", wantNode: "pve2"},
+		{name: "local names no node", nodes: []string{"pve2", "pve1"}, local: "nodes/pve9", wantErr: "several nodes"},
+		{name: "hostname", nodes: []string{"pve2", "pve1"}, host: "pve1.example.com", wantNode: "pve1"},
+		{name: "the only node, another hostname", nodes: []string{"pve2"}, host: "pve1", wantNode: "pve2"},
+		{name: "missing", nodes: []string{"pve2", "pve1"}, node: "pve3", wantErr: `node "pve3" not in the tree (nodes: pve1, pve2)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			files := map[string]string{"firewall/cluster.fw": "", "firewall/100.fw": ""}
@@ -100,19 +108,22 @@ func TestReadNode(t *testing.T) {
 				files["nodes/README"] = ""
 			}
 			root := writeTree(t, files)
-			tr, diags, err := Read(root, tc.node)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var gotDiag string
-			for _, d := range diags {
-				if d.Severity != ir.Error || d.Code != "node" || d.Pos != (ir.Pos{Filename: filepath.Join(root, "nodes")}) {
-					t.Errorf("unexpected diagnostic %v", d)
+			if tc.local != "" {
+				if err := os.Symlink(tc.local, filepath.Join(root, "local")); err != nil {
+					t.Fatal(err)
 				}
-				gotDiag = strings.TrimPrefix(d.String(), d.Pos.String()+": error: ")
 			}
-			if gotDiag != tc.wantDiag {
-				t.Errorf("diagnostic %q, want %q", gotDiag, tc.wantDiag)
+			hostname = func() (string, error) { return tc.host, nil }
+			defer func() { hostname = os.Hostname }()
+			tr, diags, err := Read(root, tc.node)
+			if tc.wantErr != "" {
+				if !errors.Is(err, ErrNode) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("error %v, want ErrNode with %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || len(diags) > 0 {
+				t.Fatal(err, diags)
 			}
 			if tr.Node != tc.wantNode || tr.Cluster == nil {
 				t.Errorf("node %q (cluster %v), want %q", tr.Node, tr.Cluster != nil, tc.wantNode)
@@ -125,8 +136,24 @@ func TestReadNode(t *testing.T) {
 	}
 }
 
+// TestReadNotATree: without firewall/cluster.fw nothing says what the
+// admin wants; Read refuses, with a hint where it can give one.
+func TestReadNotATree(t *testing.T) {
+	firewall := filepath.Join(writeTree(t, map[string]string{"firewall/cluster.fw": ""}), "firewall")
+	for dir, hint := range map[string]string{
+		t.TempDir(): "the folder is empty",
+		firewall:    "give its parent, " + filepath.Dir(firewall),
+		writeTree(t, map[string]string{"nodes/pve1/host.fw": ""}): "firewall/cluster.fw does not exist",
+	} {
+		if _, _, err := Read(dir, ""); !errors.Is(err, ErrNotTree) || !strings.Contains(err.Error(), hint) {
+			t.Errorf("%s: error %v, want ErrNotTree with %q", dir, err, hint)
+		}
+	}
+}
+
 func TestReadGuestKindClash(t *testing.T) {
 	root := writeTree(t, map[string]string{
+		"firewall/cluster.fw":             "",
 		"nodes/pve1/qemu-server/100.conf": "",
 		"nodes/pve1/lxc/100.conf":         "",
 	})
@@ -145,7 +172,7 @@ func TestReadGuestKindClash(t *testing.T) {
 
 func TestReadGuestConfigDiagnostics(t *testing.T) {
 	// Paths in positions are the root joined with the relative path.
-	root := writeTree(t, map[string]string{"nodes/pve1/lxc/101.conf": "net0: name=eth0,ip=10.0.0.1\n"})
+	root := writeTree(t, map[string]string{"firewall/cluster.fw": "", "nodes/pve1/lxc/101.conf": "net0: name=eth0,ip=10.0.0.1\n"})
 	_, diags, err := Read(root, "")
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fwc-project/fwc/emit/sysctl"
 	"github.com/fwc-project/fwc/internal/atomicfile"
 	"github.com/fwc-project/fwc/pipeline"
 )
@@ -12,6 +13,7 @@ type compileCmd struct {
 	commonFlags
 	Target    string `enum:"nft,iptables" default:"nft" help:"Output: nft (one nft -f script) or iptables (a directory with rules.v4, rules.v6, ipsets, ebtables and apply.sh)."`
 	Output    string `short:"o" placeholder:"PATH" help:"Write the nft script to PATH atomically instead of stdout; the iptables bundle's directory (required for that target)."`
+	Sysctl    string `placeholder:"FILE" help:"Also write the kernel settings host.fw asks for (nf_conntrack_max, conntrack timeouts) as a sysctl.d fragment to FILE (the iptables bundle's apply.sh sets them itself)."`
 	KernelLog bool   `name:"kernel-log" help:"Log to the kernel log instead of nflog group 0 (what pvefw-logger reads)."`
 	Tree      string `arg:"" help:"Configuration tree in the /etc/pve layout."`
 }
@@ -39,7 +41,14 @@ func (c *compileCmd) Run(e *env) error {
 		return exitError{exitFindings}
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("nothing written: %w", err)
+	}
+	if c.Sysctl != "" {
+		// Before the ruleset: a reload script that applies both never
+		// sees a new ruleset with stale settings.
+		if err := atomicfile.Write(c.Sysctl, sysctl.Fragment(out.Ruleset.Host.Sysctls), 0o644); err != nil {
+			return err
+		}
 	}
 	switch {
 	case o.Target == pipeline.IPTables:

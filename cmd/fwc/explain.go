@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/fwc-project/fwc/explain"
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/netdb"
 	"github.com/fwc-project/fwc/pipeline"
 )
 
@@ -18,8 +22,8 @@ type explainCmd struct {
 	From     string `required:"" placeholder:"EP" help:"Source: host, outside, <vmid> or <vmid>/net<N>."`
 	To       string `required:"" placeholder:"EP" help:"Destination: host, outside, <vmid> or <vmid>/net<N>."`
 	Proto    string `short:"p" placeholder:"PROTO" help:"Protocol name or number, or arp (default tcp; icmp with --icmp-type)."`
-	DPort    uint16 `name:"dport" placeholder:"N" help:"Destination port."`
-	SPort    uint16 `name:"sport" placeholder:"N" help:"Source port (default 40000)."`
+	DPort    string `name:"dport" placeholder:"PORT" help:"Destination port: a number or a service name (ssh)."`
+	SPort    string `name:"sport" placeholder:"PORT" help:"Source port: a number or a service name (default 40000)."`
 	Src      string `placeholder:"IP" help:"Source address (default: the source endpoint's own; another one is a forged source)."`
 	Dst      string `placeholder:"IP" help:"Destination address (default: the destination endpoint's own)."`
 	ICMPType string `name:"icmp-type" placeholder:"T" help:"ICMP or ICMPv6 type: a name or TYPE[/CODE] (default echo-request)."`
@@ -111,30 +115,67 @@ func (c *explainCmd) packet() (explain.Packet, error) {
 	if c.State == "established" {
 		q.State = explain.Established
 	}
-	q.Proto, q.DPort, q.SPort, q.ICMPType, q.IPv6 = c.Proto, c.DPort, c.SPort, c.ICMPType, c.IPv6
+	if q.DPort, err = port("--dport", c.DPort); err != nil {
+		return q, err
+	}
+	if q.SPort, err = port("--sport", c.SPort); err != nil {
+		return q, err
+	}
+	q.Proto, q.ICMPType, q.IPv6 = c.Proto, c.ICMPType, c.IPv6
 	return q, nil
+}
+
+// port reads a port flag: a number, or a service name of fwc's embedded
+// services table (the one rules use), so "ssh" means what -dport ssh means.
+func port(flag, s string) (uint16, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if n, err := strconv.ParseUint(s, 10, 16); err == nil {
+		return uint16(n), nil
+	}
+	if p, _, ok := netdb.Service(s); ok {
+		return p, nil
+	}
+	return 0, fmt.Errorf("%s: %q is neither a port number nor a service name", flag, s)
 }
 
 func writeExplainText(w io.Writer, q explain.Packet, res explain.Result) error {
 	fmt.Fprintf(w, "%s: %s (%s) -> %s (%s)\n", res.Verdict, q.From, res.Src, q.To, res.Dst)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	for _, s := range res.Path {
-		where := s.Pos.Filename
-		if s.Pos.IsValid() {
-			where = fmt.Sprintf("%s:%d", s.Pos.Filename, s.Pos.Line)
-		}
-		if where == "" {
-			where = "(built in)"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Chain, s.Match, where)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Chain, s.Match, origin(s))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// Steps without an origin would end in the padding.
+	for _, l := range strings.SplitAfter(table.String(), "\n") {
+		if l != "" {
+			fmt.Fprintln(w, strings.TrimRight(l, " \n"))
+		}
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	return nil
+}
+
+// origin is where a step's rule comes from: the configuration line, or
+// the built-in item (with the file or line behind it when known).
+func origin(s explain.Step) string {
+	where := s.Pos.Filename
+	if s.Pos.IsValid() {
+		where = fmt.Sprintf("%s:%d", s.Pos.Filename, s.Pos.Line)
+	}
+	switch {
+	case s.Item != "" && where != "":
+		return "built-in " + s.Item + ", " + where
+	case s.Item != "":
+		return "built-in " + s.Item
+	}
+	return where
 }
 
 type explainDoc struct {
@@ -152,6 +193,7 @@ type jsonStep struct {
 	Match string `json:"match"`
 	File  string `json:"file"`
 	Line  int    `json:"line"`
+	Item  string `json:"item,omitempty"` // the built-in policy item
 }
 
 func writeExplainJSON(w io.Writer, res explain.Result) error {
@@ -161,7 +203,7 @@ func writeExplainJSON(w io.Writer, res explain.Result) error {
 		doc.IPTables = res.IPTables.String()
 	}
 	for _, s := range res.Path {
-		doc.Path = append(doc.Path, jsonStep{Chain: s.Chain, Match: s.Match, File: s.Pos.Filename, Line: s.Pos.Line})
+		doc.Path = append(doc.Path, jsonStep{Chain: s.Chain, Match: s.Match, File: s.Pos.Filename, Line: s.Pos.Line, Item: s.Item})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/pipeline"
 	"github.com/fwc-project/fwc/report"
+	"github.com/fwc-project/fwc/tree"
 )
 
 type lintCmd struct {
@@ -75,22 +77,21 @@ func (c *lintCmd) Run(e *env) error {
 		return listChecks(e)
 	}
 	if len(c.Paths) == 0 {
-		return fmt.Errorf("lint: give at least one tree or .fw file")
+		return usagef("lint: give at least one tree or .fw file")
 	}
 	o, err := c.lintOptions()
 	if err != nil {
 		return err
 	}
-	all, err := c.lint(e, o)
-	if err == nil && c.Fix {
-		var fixed bool
-		if fixed, err = fix.Apply(all); err == nil && fixed {
-			all, err = c.lint(e, o)
+	all, status := c.lint(e, o)
+	if status == exitOK && c.Fix {
+		fixed, err := fix.Apply(all)
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		fmt.Fprintln(e.stderr, "fwc:", err)
-		return exitError{exitFailure}
+		if fixed {
+			all, status = c.lint(e, o)
+		}
 	}
 	if err := report.Write(e.stdout, c.Format, all); err != nil {
 		return err
@@ -98,40 +99,64 @@ func (c *lintCmd) Run(e *env) error {
 	failOn, _ := ir.ParseSeverity(c.FailOn)
 	for _, d := range all {
 		if d.Severity <= failOn {
-			return exitError{exitFindings}
+			status = max(status, exitFindings)
 		}
+	}
+	if status != exitOK {
+		return exitError{status}
 	}
 	return nil
 }
 
-// lint checks every path (or stdin) and returns the sorted findings.
-func (c *lintCmd) lint(e *env, o pipeline.LintOptions) (ir.Diags, error) {
-	if c.StdinFilename != "" {
-		data, err := io.ReadAll(e.stdin)
-		if err != nil {
-			return nil, err
-		}
-		return pipeline.LintPath(c.StdinFilename, data, c.kind(), o)
-	}
+// lint checks every path (or stdin) and returns the sorted findings. A
+// path that cannot be checked is reported like a finding, so that every
+// format stays one document and the other paths are still checked; the
+// status says what kind of failure it was (exitOK when none).
+func (c *lintCmd) lint(e *env, o pipeline.LintOptions) (ir.Diags, int) {
 	var all ir.Diags
-	for _, p := range c.Paths {
-		st, err := os.Stat(p)
+	status := exitOK
+	check := func(path string, ds ir.Diags, err error) {
 		if err != nil {
-			return nil, err
-		}
-		var ds ir.Diags
-		if st.IsDir() {
-			ds, err = pipeline.LintTree(p, o)
-		} else {
-			ds, err = pipeline.LintPath(p, nil, c.kind(), o)
-		}
-		if err != nil {
-			return nil, err
+			all = append(all, failure(path, err))
+			status = max(status, exitCode(err))
 		}
 		all = append(all, ds...)
 	}
+	if c.StdinFilename != "" {
+		var ds ir.Diags
+		data, err := io.ReadAll(e.stdin)
+		if err == nil {
+			ds, err = pipeline.LintPath(c.StdinFilename, data, c.kind(), o)
+		}
+		check(c.StdinFilename, ds, err)
+		c.Paths = nil // the only path is "-"
+	}
+	for _, p := range c.Paths {
+		var ds ir.Diags
+		st, err := os.Stat(p)
+		switch {
+		case err != nil:
+		case st.IsDir():
+			ds, err = pipeline.LintTree(p, o)
+		default:
+			ds, err = pipeline.LintPath(p, nil, c.kind(), o)
+		}
+		check(p, ds, err)
+	}
 	all.Sort()
-	return all, nil
+	return all, status
+}
+
+// failure is the diagnostic for a path lint could not check.
+func failure(path string, err error) ir.Diagnostic {
+	code := ir.CodeIO
+	switch {
+	case errors.Is(err, tree.ErrNotTree):
+		code = ir.CodeNotATree
+	case errors.Is(err, tree.ErrNode):
+		code = ir.CodeNode
+	}
+	return ir.Diag(ir.Pos{Filename: path}, code, "%s", err.Error())
 }
 
 func (c *lintCmd) kind() *grammar.Kind {

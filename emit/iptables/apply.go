@@ -10,8 +10,9 @@ import "fmt"
 // more: it turns on br_netfilter's iptables calls, without which bridged
 // traffic never reaches the physdev rules, and fwmark_reflect (see
 // rejectMark), and puts each filtered NIC behind a firewall bridge (see the
-// package documentation).
-func applyScript(nics []guestNIC) []byte {
+// package documentation). Last, it applies the kernel settings host.fw
+// asks for (package sysctl).
+func applyScript(nics []guestNIC, settings string) []byte {
 	s := applyHead
 	if len(nics) > 0 {
 		s += applyBridge
@@ -19,7 +20,11 @@ func applyScript(nics []guestNIC) []byte {
 			s += fmt.Sprintf("fwbr %s fwbr%[2]di%[3]d fwln%[2]di%[3]d fwpr%[2]dp%[3]d\n", n.nic.Iface, n.vmid, n.nic.Index)
 		}
 	}
-	return []byte(s + applyBody)
+	s += applyBody
+	if settings != "" {
+		s += "\n# Kernel settings host.fw asks for, set once conntrack is loaded (as PVE does).\n" + settings
+	}
+	return []byte(s)
 }
 
 const applyHead = `#!/bin/sh

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/fwc-project/fwc/emit/sysctl"
 	"github.com/fwc-project/fwc/ir"
 )
 
@@ -43,7 +44,7 @@ func Emit(rs *ir.Ruleset, o Options) (Bundle, error) {
 	}
 	b.IPSets = ipsets(rs.Sets, lits)
 	b.Ebtables = ebtables(rs, sets)
-	b.Apply = applyScript(filteredNICs(rs))
+	b.Apply = applyScript(filteredNICs(rs), sysctl.Commands(rs.Host.Sysctls))
 	return b, nil
 }
 

@@ -9,8 +9,9 @@ import (
 	"github.com/fwc-project/fwc/plan"
 )
 
-// TestBridgeBody checks when the bridge table gets a body: only for an
-// enabled guest with a firewalled NIC.
+// TestBridgeBody checks when the bridge table gets guest chains: only for
+// an enabled guest with a firewalled NIC. Any NIC on a bridge gives it the
+// chain that marks bridged frames for the host's forward chain.
 func TestBridgeBody(t *testing.T) {
 	noFW := guest(100, nic(100, 0, "02:00:00:00:01:00"))
 	noFW.NICs[0].Firewall = false
@@ -21,18 +22,22 @@ func TestBridgeBody(t *testing.T) {
 		name   string
 		guests []ir.Guest
 		want   bool
+		marks  bool
 	}{
-		{"none", nil, false},
-		{"nic without firewall", []ir.Guest{noFW}, false},
-		{"guest disabled", []ir.Guest{off}, false},
-		{"one filtered nic", []ir.Guest{noFW, off, on}, true},
+		{"none", nil, false, false},
+		{"nic without firewall", []ir.Guest{noFW}, false, true},
+		{"guest disabled", []ir.Guest{off}, false, true},
+		{"one filtered nic", []ir.Guest{noFW, off, on}, true, true},
 	}
 	for _, tc := range tests {
 		rs := baseRuleset()
 		rs.Guests = tc.guests
-		got := bytes.Contains(render(plan.Build(rs), Options{}, true, true), []byte("\ntable bridge fwc {\n"))
-		if got != tc.want {
-			t.Errorf("%s: bridge body %v, want %v", tc.name, got, tc.want)
+		out := render(plan.Build(rs), Options{}, true, true)
+		if got := bytes.Contains(out, []byte("\tchain guest-out {\n")); got != tc.want {
+			t.Errorf("%s: guest chains %v, want %v", tc.name, got, tc.want)
+		}
+		if got := bytes.Contains(out, []byte("\tchain bridged {\n")); got != tc.marks {
+			t.Errorf("%s: bridged marking %v, want %v", tc.name, got, tc.marks)
 		}
 	}
 }

@@ -54,3 +54,10 @@ func render(p *plan.Plan, o Options, inet, bridge bool) []byte {
 	}
 	return b.Bytes()
 }
+
+// Rule spells rule r of chain c of table t as the script does: what
+// explain shows for each step of a packet's way.
+func Rule(t *plan.Table, c *plan.Chain, r *plan.Rule, o Options) string {
+	p := &printer{o: o, t: t, chain: c.Name}
+	return p.rule(r)
+}
