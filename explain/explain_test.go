@@ -110,13 +110,13 @@ func TestExplain(t *testing.T) {
 			name:  "bridged, REJECT policy really rejects",
 			q:     explain.Packet{From: ep("101/net0"), To: ep("100/net0"), DPort: 81},
 			want:  ir.Reject,
-			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 9}, {"group-web-in", 0}, {"guest-100-net0-in", 0}, {"do-reject", 0}},
+			steps: []step{{"guest-out", 0}, {"guest-101-net0-out", 0}, {"guest-in-unicast", 0}, {"guest-100-net0-in", 9}, {"group-web-in", 9}, {"guest-100-net0-in", 0}, {"do-reject", 0}},
 		},
 		{
 			name:  "host-sent frames take the late path, where REJECT drops",
 			q:     explain.Packet{From: ep("host"), To: ep("100"), DPort: 81},
 			want:  ir.Drop,
-			steps: []step{{"output", 0}, {"guest-in", 0}, {"guest-100-net0-in-late", 9}, {"group-web-in-late", 0}, {"guest-100-net0-in-late", 0}},
+			steps: []step{{"output", 0}, {"guest-in", 0}, {"guest-100-net0-in-late", 9}, {"group-web-in-late", 9}, {"guest-100-net0-in-late", 0}},
 			note:  "the iptables backend rejects",
 		},
 		{

@@ -205,7 +205,8 @@ func (e *ev) record(res eval.Result) {
 				e.steps = e.steps[:j]
 				continue
 			}
-			e.steps = append(e.steps, Step{Chain: s.Chain.Name, Match: "end of chain, return"})
+			// The return is the jump's doing: cite the jump's origin.
+			e.steps = append(e.steps, Step{Chain: s.Chain.Name, Match: "end of chain, return", Pos: e.steps[j].Pos, Item: e.steps[j].Item})
 		}
 	}
 }

@@ -1,10 +1,7 @@
 package grammar
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-
+	"github.com/fwc-project/fwc/internal/parallel"
 	"github.com/fwc-project/fwc/ir"
 )
 
@@ -20,16 +17,9 @@ type Input struct {
 func ParseAll(in []Input) ([]*File, []ir.Diags) {
 	files := make([]*File, len(in))
 	diags := make([]ir.Diags, len(in))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(in)) {
-		wg.Go(func() {
-			ps := NewParser()
-			for i := int(next.Add(1) - 1); i < len(in); i = int(next.Add(1) - 1) {
-				files[i], diags[i] = ps.Parse(in[i].Name, in[i].Kind, in[i].Data)
-			}
-		})
-	}
-	wg.Wait()
+	parallel.Each(len(in), func() func(int) {
+		ps := NewParser()
+		return func(i int) { files[i], diags[i] = ps.Parse(in[i].Name, in[i].Kind, in[i].Data) }
+	})
 	return files, diags
 }

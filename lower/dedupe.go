@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,7 +78,10 @@ func shadowedBy(rules []ir.Rule) []int {
 // wins, so the first is kept and the later ones are dead.
 func dedupe(rules []ir.Rule) []ir.Rule {
 	by := shadowedBy(rules)
-	out := rules[:0:0]
+	if !slices.ContainsFunc(by, func(j int) bool { return j >= 0 }) {
+		return rules // nothing to drop: no copy of the (large) rules
+	}
+	out := make([]ir.Rule, 0, len(rules))
 	for i, r := range rules {
 		if by[i] < 0 {
 			out = append(out, r)

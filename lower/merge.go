@@ -18,7 +18,10 @@ import (
 // merge; the merged rule then names no macro (its From positions still
 // lead back to every line).
 func merge(rules []ir.Rule) []ir.Rule {
-	var out []ir.Rule
+	if len(rules) < 2 {
+		return rules
+	}
+	out := make([]ir.Rule, 0, len(rules))
 	for _, r := range rules {
 		if n := len(out); n > 0 {
 			if m, ok := mergePair(out[n-1], r); ok {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/fwc-project/fwc/grammar"
+	"github.com/fwc-project/fwc/internal/parallel"
 	"github.com/fwc-project/fwc/ir"
 )
 
@@ -173,16 +174,20 @@ func (r *reader) list(rel, suffix string, dirs bool) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		// Stat follows symlinks, as /etc/pve has some; a dangling one
-		// names nothing.
-		fi, err := os.Stat(filepath.Join(r.path(rel), e.Name()))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 {
+			// Stat follows symlinks, as /etc/pve has some; a dangling
+			// one names nothing. Other entries need no stat.
+			fi, err := os.Stat(filepath.Join(r.path(rel), e.Name()))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			mode = fi.Mode().Type()
 		}
-		if err != nil {
-			return nil, err
-		}
-		if dirs && fi.IsDir() || !dirs && fi.Mode().IsRegular() && strings.HasSuffix(e.Name(), suffix) {
+		if dirs && mode.IsDir() || !dirs && mode.IsRegular() && strings.HasSuffix(e.Name(), suffix) {
 			names = append(names, e.Name())
 		}
 	}
@@ -217,17 +222,25 @@ func (r *reader) guests(node string) ([]Guest, error) {
 				continue
 			}
 			seen[vmid] = true
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return nil, err
-			}
-			g := Guest{Pos: ir.Pos{Filename: path}, VMID: vmid, Kind: dir.kind}
-			g.NICs = ParseGuestConfig(path, dir.kind, data, &r.diags)
-			if g.FW, err = r.source(filepath.Join("firewall", stem+".fw"), grammar.Guest); err != nil {
-				return nil, err
-			}
-			guests = append(guests, g)
+			guests = append(guests, Guest{Pos: ir.Pos{Filename: path}, VMID: vmid, Kind: dir.kind})
 		}
+	}
+	// Reading thousands of small files is system calls: on all cores.
+	confs := make([][]byte, len(guests))
+	errs := make([]error, len(guests))
+	parallel.Each(len(guests), func() func(int) {
+		return func(i int) {
+			g := &guests[i]
+			if confs[i], errs[i] = os.ReadFile(g.Pos.Filename); errs[i] == nil {
+				g.FW, errs[i] = r.source(filepath.Join("firewall", strconv.Itoa(g.VMID)+".fw"), grammar.Guest)
+			}
+		}
+	})
+	for i := range guests {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		guests[i].NICs = ParseGuestConfig(guests[i].Pos.Filename, guests[i].Kind, confs[i], &r.diags)
 	}
 	sort.Slice(guests, func(i, j int) bool { return guests[i].VMID < guests[j].VMID })
 	return guests, nil
