@@ -33,16 +33,20 @@ type builder struct {
 	// in IR order (never ranged over).
 	sets   map[string]bool // ir.Set names
 	groups map[string]bool // group chain names
+	chains map[string]bool // chains made so far
+
+	setPositions map[string]ir.Pos // by ir.Set name, made on first use
 }
 
 func newBuilder(rs *ir.Ruleset, f TableFamily) *builder {
-	return &builder{rs: rs, t: &Table{Family: f, Name: "fwc"}, sets: map[string]bool{}, groups: map[string]bool{}}
+	return &builder{rs: rs, t: &Table{Family: f, Name: "fwc"}, sets: map[string]bool{}, groups: map[string]bool{}, chains: map[string]bool{}}
 }
 
 // chain adds an empty chain.
 func (b *builder) chain(name string, role Role) *Chain {
 	c := &Chain{Name: name, Role: role}
 	b.t.Chains = append(b.t.Chains, c)
+	b.chains[name] = true
 	return c
 }
 
@@ -158,12 +162,13 @@ func (b *builder) declareSets() {
 
 // setPos is where the IR set name is defined.
 func (b *builder) setPos(name string) ir.Pos {
-	for _, s := range b.rs.Sets {
-		if s.Name == name {
-			return s.Pos
+	if b.setPositions == nil {
+		b.setPositions = make(map[string]ir.Pos, len(b.rs.Sets))
+		for _, s := range b.rs.Sets {
+			b.setPositions[s.Name] = s.Pos
 		}
 	}
-	return ir.Pos{}
+	return b.setPositions[name]
 }
 
 // conntrack appends the connection-state shortcut: invalid packets are
@@ -236,7 +241,7 @@ func (b *builder) policy(c *Chain, v ir.Verdict, lvl ir.LogLevel, d dialect, pos
 		final = d.reject()
 	}
 	name := "policy-" + strings.ToLower(v.String()) + d.variant()
-	if b.t.Chain(name) == nil {
+	if !b.chains[name] {
 		b.noise(b.chain(name, RolePolicy), final, d)
 	}
 	c.add(o, Jump{Chain: name})

@@ -121,14 +121,22 @@ func (b *builder) dispatch() {
 	// The answers a bridge reject sends are built without a conntrack
 	// entry and leave through the postrouting hook as if the host had sent
 	// them; without these rules the late chain of a firewalled sender
-	// would drop them as invalid. Only the host can send such frames.
-	answers := builtin(ItemRejectAnswers, ir.Pos{})
-	for _, m := range []Cond{
-		TCPFlags{Mask: RST, Value: RST},
-		ICMP{Types: []ir.ICMPType{{Type: icmpDestUnreachable}}},
-		ICMP{V6: true, Types: []ir.ICMPType{{Type: icmpv6DestUnreachable}}},
-	} {
-		late.add(answers, Accept{}, PktType{Types: []LinkType{LinkHost}}, CtState{States: []State{StateInvalid}}, m)
+	// would drop them as invalid. A frame that looks the same can also be
+	// routed in from outside, forged: only where the host's forward chain
+	// drops conntrack-invalid packets (host firewall on, no
+	// nf_conntrack_allow_invalid) can it not reach here (lab
+	// fwc-guest-forged-answers). Elsewhere the answers take the sender's IN
+	// rules like any frame, and a REJECT may look like a DROP to a
+	// firewalled sender: failing closed.
+	if h := &b.rs.Host; h.Enabled && !h.AllowInvalid {
+		answers := builtin(ItemRejectAnswers, ir.Pos{})
+		for _, m := range []Cond{
+			TCPFlags{Mask: RST, Value: RST},
+			ICMP{Types: []ir.ICMPType{{Type: icmpDestUnreachable}}},
+			ICMP{V6: true, Types: []ir.ICMPType{{Type: icmpv6DestUnreachable}}},
+		} {
+			late.add(answers, Accept{}, PktType{Types: []LinkType{LinkHost}}, CtState{States: []State{StateInvalid}}, m)
+		}
 	}
 	late.add(builtin(ItemUnicast, ir.Pos{}), Accept{},
 		Mark{Mask: AcceptMark, Value: AcceptMark}, InSet{Keys: []Key{KeyOIFName, KeyEtherDst}, Set: inUnicastSet})

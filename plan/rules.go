@@ -66,7 +66,8 @@ func matches(r *ir.Rule, head []Cond) [][]Cond {
 	for _, f := range copies(r) {
 		addrs := addrConds(r, f)
 		for _, proto := range protoConds(r) {
-			m := slices.Clone(head)
+			m := make([]Cond, 0, len(head)+1+len(proto)+len(addrs))
+			m = append(m, head...)
 			if f != ir.Any && len(addrs) == 0 {
 				m = append(m, Protocol{Proto: l3(f)})
 			}
@@ -105,7 +106,7 @@ func protoConds(r *ir.Rule) [][]Cond {
 	if len(r.ICMP) > 0 {
 		return icmpConds(r)
 	}
-	var m []Cond
+	m := make([]Cond, 0, 3)
 	if r.Proto != "" {
 		m = append(m, L4{Protos: []uint8{r.ProtoNum}})
 	}

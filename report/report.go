@@ -11,9 +11,6 @@ import (
 	"github.com/fwc-project/fwc/ir"
 )
 
-// Formats are the names Write accepts, in the order the CLI lists them.
-var Formats = []string{"text", "json", "sarif", "github", "checkstyle"}
-
 // Write prints ds in the named format. Every format but text prints one
 // document, also when ds is empty.
 func Write(w io.Writer, format string, ds ir.Diags) error {

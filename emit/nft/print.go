@@ -22,53 +22,55 @@ type printer struct {
 	chain string // the chain being printed, for log prefixes
 }
 
-// writeTable prints one table with its declarations and chains. It
-// spells every line first and grows b once to the table's size: a large
-// cluster's table is tens of megabytes, and growing by doubling copied it
-// again and again.
+// writeTable prints one table with its declarations and chains straight
+// into b, which it grows once by an estimate of the table's size: a large
+// cluster's table is tens of megabytes.
 func writeTable(b *bytes.Buffer, t *plan.Table, o Options) {
 	p := &printer{o: o, t: t}
-	var lines []string // each with its indentation, without the newline
-	add := func(s string) { lines = append(lines, s) }
-	add("\ntable " + t.Family.String() + " " + ident(t.Name) + " {")
+	n := 0
+	for _, c := range t.Chains {
+		n += len(c.Rules)
+	}
+	b.Grow(64*(n+len(t.Sets)+len(t.Maps)) + 32*len(t.Chains))
+	b.WriteString("\ntable " + t.Family.String() + " " + ident(t.Name) + " {\n")
 	for _, s := range t.Sets {
-		add("\t" + p.set(s))
+		line(b, 1, p.set(s))
 	}
 	for _, m := range t.Maps {
-		add("\t" + p.vmap(m))
+		line(b, 1, p.vmap(m))
 	}
 	for _, h := range t.Helpers {
 		l3 := "inet"
 		if h.V4Only {
 			l3 = "ip"
 		}
-		add(fmt.Sprintf("\tct helper %s { type %q protocol %s; l3proto %s; }", ident(h.Name), h.Type, protoName(h.Proto), l3))
+		line(b, 1, fmt.Sprintf("ct helper %s { type %q protocol %s; l3proto %s; }", ident(h.Name), h.Type, protoName(h.Proto), l3))
 	}
-	decls := len(lines) > 1
+	decls := len(t.Sets)+len(t.Maps)+len(t.Helpers) > 0
 	for i, c := range t.Chains {
 		if i > 0 || decls {
-			add("")
+			b.WriteByte('\n')
 		}
 		p.chain = c.Name
-		add("\tchain " + ident(c.Name) + " {")
+		line(b, 1, "chain "+ident(c.Name)+" {")
 		if c.Hook != nil {
-			add("\t\ttype filter hook " + c.Hook.Name + " priority " + p.priority(c.Hook.Priority) + "; policy accept;")
+			line(b, 2, "type filter hook "+c.Hook.Name+" priority "+p.priority(c.Hook.Priority)+"; policy accept;")
 		}
 		for _, r := range c.Rules {
-			add("\t\t" + p.rule(r))
+			b.WriteString("\t\t")
+			p.writeRule(b, r)
+			b.WriteByte('\n')
 		}
-		add("\t}")
+		line(b, 1, "}")
 	}
-	add("}")
-	size := 0
-	for _, l := range lines {
-		size += len(l) + 1
-	}
-	b.Grow(size)
-	for _, l := range lines {
-		b.WriteString(l)
-		b.WriteByte('\n')
-	}
+	b.WriteString("}\n")
+}
+
+// line writes s indented by tabs and ends the line.
+func line(b *bytes.Buffer, tabs int, s string) {
+	b.WriteString("\t\t"[:tabs])
+	b.WriteString(s)
+	b.WriteByte('\n')
 }
 
 // priority spells a base chain priority: nft's name where the family has
@@ -149,22 +151,38 @@ func (p *printer) tuple(ts []plan.DataType, vals []string) string {
 	return strings.Join(s, " . ")
 }
 
-// rule spells one rule: match, statements, verdict, comment.
+// rule spells one rule.
 func (p *printer) rule(r *plan.Rule) string {
-	var w []string
+	var b bytes.Buffer
+	p.writeRule(&b, r)
+	return b.String()
+}
+
+// writeRule writes one rule to b: match, statements, verdict, comment.
+func (p *printer) writeRule(b *bytes.Buffer, r *plan.Rule) {
+	first := true
+	word := func(s string) {
+		if s == "" {
+			return
+		}
+		if !first {
+			b.WriteByte(' ')
+		}
+		first = false
+		b.WriteString(s)
+	}
 	for _, c := range r.Match {
-		w = append(w, p.cond(c))
+		word(p.cond(c))
 	}
 	for _, s := range r.Stmts {
-		w = append(w, p.stmt(s))
+		word(p.stmt(s))
 	}
 	if r.Verdict != nil {
-		w = append(w, p.verdict(r.Verdict))
+		word(p.verdict(r.Verdict))
 	}
 	if r.Comment != "" {
-		w = append(w, "comment "+quote(r.Comment, maxComment))
+		word("comment " + quote(r.Comment, maxComment))
 	}
-	return join(w)
 }
 
 // cond spells one condition.
@@ -468,17 +486,6 @@ func anonSet(vals []string) string {
 		return vals[0]
 	}
 	return "{ " + strings.Join(vals, ", ") + " }"
-}
-
-// join joins the non-empty words with blanks.
-func join(words []string) string {
-	var w []string
-	for _, s := range words {
-		if s != "" {
-			w = append(w, s)
-		}
-	}
-	return strings.Join(w, " ")
 }
 
 // etherAddrLen is the length of a MAC address in bytes.

@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,21 +85,12 @@ func allowed(d ast.Decl, names []string) bool {
 			return false
 		}
 		for _, n := range v.Names {
-			if !contains(names, n.Name) {
+			if !slices.Contains(names, n.Name) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // icmpNames matches nft's and iptables' names of ICMP and ICMPv6 types as
