@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test ./grammar -run '^$$' -fuzz FuzzParse -fuzztime 60s
 	$(GO) test ./lower -run '^$$' -fuzz FuzzLower -fuzztime 60s
 	$(GO) test ./lsp -run '^$$' -fuzz FuzzDocument -fuzztime 60s
+	$(GO) test ./cmd/fwc -run '^$$' -fuzz FuzzMain -fuzztime 60s
 
 check: fmt-check vet test
 

@@ -124,10 +124,10 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 		return
 	}
 	fam := p.fam
-	if p.arp {
-		fam = 4
+	if !p.ip() {
+		fam = 4 // the addresses of the endpoints, for the path
 		if src.seg != dst.seg {
-			return src, dst, fmt.Errorf("ARP does not cross the host: %s and %s are on different segments", q.From, q.To)
+			return src, dst, fmt.Errorf("ARP and other non-IP frames do not cross the host: %s and %s are on different segments", q.From, q.To)
 		}
 		if q.Src.Is6() || q.Dst.Is6() {
 			return src, dst, fmt.Errorf("ARP is IPv4 only")
@@ -147,6 +147,14 @@ func (e *ev) resolve(q Packet) (src, dst place, err error) {
 	if q.SrcMAC != nil {
 		e.raw = e.raw || q.SrcMAC.String() != p.smac.String()
 		p.smac = q.SrcMAC
+	}
+	p.tags, p.target, p.lla = q.Tags, q.Target, q.LLAddr
+	switch {
+	case p.target.IsValid():
+	case p.icmp == 136:
+		p.target = p.src // an NA for the sender's own address
+	default:
+		p.target = p.dst // an NS for the destination's
 	}
 	switch {
 	case p.arp || e.top.broadcast(p.dst):

@@ -215,8 +215,10 @@ func TestExplainErrors(t *testing.T) {
 		{explain.Packet{From: ep("host"), To: ep("host")}, "source and destination are the same"},
 		{explain.Packet{From: ep("100"), To: ep("host"), Proto: "udp", ICMPType: "8"}, "--icmp-type needs -p icmp"},
 		{explain.Packet{From: ep("100"), To: ep("host"), Proto: "icmp", DPort: 22}, "ports need a protocol with ports"},
-		{explain.Packet{From: ep("100"), To: ep("101/net1"), Proto: "arp"}, "ARP does not cross the host"},
+		{explain.Packet{From: ep("100"), To: ep("101/net1"), Proto: "arp"}, "ARP and other non-IP frames do not cross the host"},
 		{explain.Packet{From: ep("100"), To: ep("host"), Proto: "nosuch"}, `unknown protocol "nosuch"`},
+		{explain.Packet{From: ep("100"), To: ep("host"), EtherType: 0x0806}, "ask about IPv4, IPv6 and ARP with the protocol"},
+		{explain.Packet{From: ep("100"), To: ep("host"), EtherType: 0x88b5, Proto: "udp"}, "has no protocol, ports or ICMP type"},
 	}
 	for _, tt := range tests {
 		_, err := explain.Explain(rs, tt.q)

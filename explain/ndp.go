@@ -62,7 +62,7 @@ func (e *ev) solicit(a, b place) ir.Verdict {
 		{"neighbor advertisement", 136, b, a, bAddr, aAddr, e.mac(a)},
 	} {
 		e.p = &pkt{fam: 6, proto: 58, protoName: "ipv6-icmp", icmp: m.icmp, untracked: true,
-			src: m.src, dst: m.dst, smac: e.mac(m.from), dmac: m.dmac}
+			src: m.src, dst: m.dst, smac: e.mac(m.from), dmac: m.dmac, target: bAddr}
 		what := fmt.Sprintf("%s %s -> %s", m.name, m.src, m.dst)
 		e.step("(ndp)", what+": needed before the packet can be sent", ir.Pos{})
 		if v := e.path(m.from, m.to, true); v != ir.Accept {

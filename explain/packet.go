@@ -59,10 +59,27 @@ type Packet struct {
 	// so does no neighbour discovery of its own. A source MAC other than
 	// the endpoint's, or a source address off its subnets, implies it.
 	Raw bool
+	// EtherType asks about a frame of another protocol than IPv4, IPv6
+	// and ARP (what layer2_protocols restricts); Proto is then unset.
+	EtherType uint16
+	// Tags are the VLAN tags of a forged frame, outermost first.
+	Tags []Tag
+	// Target is the target address of a neighbour solicitation or
+	// advertisement; unset, the destination address.
+	Target netip.Addr
+	// LLAddr is the ARP sender MAC and the link-layer address option of
+	// NDP; nil is the frame's source MAC.
+	LLAddr net.HardwareAddr
 	// Link stops the walk where a frame reaches the host's interface, so
 	// the host's IP input is not asked: what a packet socket on the host
 	// sees (the kernel lab's forged frames).
 	Link bool
+}
+
+// Tag is one VLAN tag: an 802.1Q tag, or an 802.1ad service tag (S).
+type Tag struct {
+	S   bool
+	VID uint16
 }
 
 // pkt is a packet with every field resolved, plus where it is now.
@@ -80,16 +97,70 @@ type pkt struct {
 	invalid    bool // conntrack calls it invalid (ct state invalid)
 	untracked  bool // conntrack leaves it alone (neighbour discovery)
 	flags      uint8
+	ether      uint16 // a non-IP, non-ARP frame's ethertype; 0 otherwise
+	tags       []Tag
+	target     netip.Addr       // NS/NA target
+	lla        net.HardwareAddr // ARP sender MAC, NDP link-layer address option; nil: smac
 
 	mark uint32 // the packet mark, as the rules on the way left it
 }
 
 func (p *pkt) hasPorts() bool { return !p.arp && eval.HasPorts(p.proto) }
 
+// ndpMessage is the ICMPv6 message of a router or neighbour solicitation
+// or a neighbour advertisement as a stack sends it: the target (NS, NA)
+// and the link-layer address option (nil for other packets).
+func (p *pkt) ndpMessage() []byte {
+	if p.proto != 58 {
+		return nil
+	}
+	opt := append([]byte{1, 1}, p.llAddr()...)
+	switch p.icmp {
+	case 133:
+		return append([]byte{p.icmp, 0, 0, 0, 0, 0, 0, 0}, opt...)
+	case 136:
+		opt[0] = 2
+		fallthrough
+	case 135:
+		b := append([]byte{p.icmp, 0, 0, 0, 0, 0, 0, 0}, p.target.AsSlice()...)
+		return append(b, opt...)
+	}
+	return nil
+}
+
+// ip reports whether p is an IP packet, not ARP or another frame.
+func (p *pkt) ip() bool { return !p.arp && p.ether == 0 }
+
+// etherType is the protocol of a non-IP frame.
+func (p *pkt) etherType() uint16 {
+	if p.arp {
+		return 0x0806
+	}
+	return p.ether
+}
+
+// llAddr is the ARP sender MAC or NDP link-layer address option.
+func (p *pkt) llAddr() net.HardwareAddr {
+	if p.lla == nil {
+		return p.smac
+	}
+	return p.lla
+}
+
 func (p *pkt) isICMP() bool { return p.proto == 1 && p.fam == 4 || p.proto == 58 && p.fam == 6 }
 
 // resolveProto fills the protocol fields of p from the question.
 func (p *pkt) resolveProto(q Packet) error {
+	if q.EtherType != 0 {
+		switch {
+		case q.Proto != "" || q.ICMPType != "" || q.SPort != 0 || q.DPort != 0:
+			return fmt.Errorf("a frame of ethertype 0x%04x has no protocol, ports or ICMP type", q.EtherType)
+		case q.EtherType < 0x0600 || q.EtherType == 0x0800 || q.EtherType == 0x86dd || q.EtherType == 0x0806:
+			return fmt.Errorf("ethertype 0x%04x: ask about IPv4, IPv6 and ARP with the protocol; other ethertypes are 0x0600 or above", q.EtherType)
+		}
+		p.ether, p.fam, p.untracked = q.EtherType, 0, true
+		return nil
+	}
 	name := strings.ToLower(q.Proto)
 	if name == "" {
 		name = "tcp"

@@ -92,8 +92,8 @@ func (e *ev) path(src, dst place, nd bool) ir.Verdict {
 		if onBridge(src) {
 			hooks = append(hooks, hook{family: plan.Bridge, name: "input", iif: port(src), bridge: src.seg.name})
 		}
-		if p.arp || e.link && dst.kind == Host {
-			break // ARP is not IP; a link question stops at the host's interface
+		if !p.ip() || e.link && dst.kind == Host {
+			break // ARP and other frames are not IP; a link question stops at the host's interface
 		}
 		if !nd {
 			hooks = append(hooks, hook{name: "martian"})
@@ -106,7 +106,7 @@ func (e *ev) path(src, dst place, nd bool) ir.Verdict {
 		}
 	}
 	// Reaching the destination.
-	if !bridged && dst.kind != Host && !(p.arp && src.kind != Host) {
+	if !bridged && dst.kind != Host && !(!p.ip() && src.kind != Host) {
 		if !nd {
 			hooks = append(hooks, hook{name: "ndp"})
 		}
@@ -115,7 +115,7 @@ func (e *ev) path(src, dst place, nd bool) ir.Verdict {
 			hooks = append(hooks, hook{family: plan.Bridge, name: "output", oif: port(dst), bridge: dst.seg.name, fromHost: true})
 		}
 	}
-	if onBridge(dst) && (bridged || !p.arp || src.kind == Host) {
+	if onBridge(dst) && (bridged || p.ip() || src.kind == Host) {
 		hooks = append(hooks, hook{family: plan.Bridge, name: "postrouting", oif: port(dst), bridge: dst.seg.name, fromHost: !bridged})
 	}
 	for _, h := range hooks {
@@ -125,8 +125,8 @@ func (e *ev) path(src, dst place, nd bool) ir.Verdict {
 			v = e.martian()
 		case h.name == "ndp":
 			v = e.hostND(dst)
-		case h.family == plan.Inet && p.arp:
-			continue // ARP never enters the inet table
+		case h.family == plan.Inet && !p.ip():
+			continue // ARP and other non-IP frames never enter the inet table
 		default:
 			v = e.hook(h)
 		}
@@ -267,13 +267,19 @@ func (e *ev) packet(h hook) eval.Packet {
 		SrcRoute: e.top.routeTypes(p.src), DstRoute: e.top.routeTypes(p.dst),
 		IIF: h.iif, OIF: h.oif, Bridge: h.bridge, Mark: p.mark,
 	}
+	for _, t := range p.tags {
+		q.Tags = append(q.Tags, eval.Tag{S: t.S, VID: t.VID})
+	}
 	switch {
 	case p.arp:
 		// No conntrack entry: the kernel's ct expression reads invalid.
-		q.Proto, q.ARPSenderMAC, q.Ct = plan.ARP, p.smac.String(), plan.StateInvalid
+		q.Proto, q.ARPSenderMAC, q.Ct = plan.ARP, p.llAddr().String(), plan.StateInvalid
 		q.L4, q.SrcRoute, q.DstRoute = 0, nil, nil
+	case p.ether != 0:
+		q.Ether, q.L4, q.SrcRoute, q.DstRoute = p.ether, 0, nil, nil
 	case p.fam == 6:
 		q.Proto = plan.IPv6
+		q.Transport = p.ndpMessage()
 	}
 	switch {
 	case p.arp:

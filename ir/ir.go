@@ -119,6 +119,9 @@ type Guest struct {
 	DHCP                bool // default on
 	NDP                 bool // default on
 	RAdv                bool // guest may send router advertisements
+	// L2Protocols is layer2_protocols: the ethertypes besides IPv4 and
+	// IPv6 the guest may send, sorted; nil when unset (all may leave).
+	L2Protocols []uint16
 
 	NICs    []NIC // every netN of the guest config, sorted by index
 	In, Out []Rule
@@ -135,7 +138,12 @@ type NIC struct {
 	Addrs    []netip.Prefix // LXC ip=/ip6= static addresses (with their prefix length)
 	Gateways []netip.Addr   // LXC gw=/gw6=
 	IPFilter string         // name of the Set allowed as source addresses, or "" when ipfilter is off for this NIC
+	Tag      int            // tag=: the VLAN the bridge puts untagged frames in, 0 when none
+	Trunks   []VLANRange    // trunks=: the VLANs the guest may tag its frames with; none: no tagged frames
 }
+
+// VLANRange is an inclusive range of VLAN ids (1..4094).
+type VLANRange struct{ Lo, Hi int }
 
 // Group is a security group from cluster.fw. Its rules are compiled once,
 // in a shared chain per direction, and entered by GROUP rules.

@@ -85,6 +85,7 @@ const (
 	DHCP6Solicit          // DHCPv6 client request to ff02::1:2
 	NeighborSolicit       // NDP solicitation for the destination's address
 	NeighborAdvert        // unsolicited NDP advertisement claiming an address
+	OtherFrame            // a frame of another ethertype (ethertype HEX)
 )
 
 var frameWords = map[string]Frame{
@@ -99,6 +100,12 @@ var frameWords = map[string]Frame{
 	"ndp-spoof":       NeighborAdvert,
 }
 
+// Tag is a VLAN tag a forged frame carries: 802.1Q, or 802.1ad (S).
+type Tag struct {
+	S   bool
+	VID uint16
+}
+
 // Probe is one expectation line of a scenario.
 type Probe struct {
 	Line int    // 1-based line in the expect section
@@ -110,6 +117,13 @@ type Probe struct {
 	Frame    Frame
 	ClaimIP  netip.Addr       // arp-spoof sender IP, ndp-spoof target address
 	ClaimMAC net.HardwareAddr // the MAC claimed with it; nil for the NIC's own
+	Tags     []Tag            // tag/stag: VLAN tags of the forged frame, outermost first
+	// Quote makes a forged ICMP error quote a UDP datagram the
+	// destination sent from Quote.SPort to the ICMP source's Quote.DPort,
+	// so conntrack relates it to that flow (zero: no quote).
+	Quote struct{ SPort, DPort uint16 }
+	// EtherType is the protocol of an OtherFrame.
+	EtherType uint16
 
 	Proto string // "tcp", "udp" or "icmp"; "" for frame probes
 	IPv6  bool
@@ -155,7 +169,7 @@ func (p *Probe) WantFor(backend string) Verdict {
 // Forged reports whether the probe is sent as a hand-built frame and
 // judged by delivery at the target rather than by a socket's answer.
 func (p *Probe) Forged() bool {
-	return p.Frame != NoFrame || p.SpoofIP.IsValid() || p.SpoofMAC != nil || p.Flags != 0 ||
+	return p.Frame != NoFrame || p.SpoofIP.IsValid() || p.SpoofMAC != nil || p.Flags != 0 || len(p.Tags) > 0 ||
 		(p.Proto == "icmp" && (p.ICMPType != echoType(p.IPv6) || p.ICMPCode != 0))
 }
 
@@ -292,6 +306,29 @@ func parseSourceOptions(w *words, p *Probe) error {
 			if p.SpoofMAC, err = parseMACArg(w, "spoof-mac"); err != nil {
 				return err
 			}
+		case "ethertype":
+			if p.Frame != NoFrame {
+				return fmt.Errorf("%q: a probe sends one kind of frame", tok)
+			}
+			hex, err := w.next("ethertype number")
+			if err != nil {
+				return err
+			}
+			t, err := strconv.ParseUint(strings.TrimPrefix(hex, "0x"), 16, 16)
+			if err != nil || t < 0x0600 || t == 0x0800 || t == 0x0806 || t == 0x86dd {
+				return fmt.Errorf("ethertype: want a hex number from 0x0600, not IPv4, IPv6 or ARP, got %q", hex)
+			}
+			p.Frame, p.EtherType = OtherFrame, uint16(t)
+		case "tag", "stag":
+			id, err := w.next(tok + " VLAN id")
+			if err != nil {
+				return err
+			}
+			vid, err := strconv.ParseUint(id, 10, 12)
+			if err != nil {
+				return fmt.Errorf("%s: bad VLAN id %q (0 to 4095)", tok, id)
+			}
+			p.Tags = append(p.Tags, Tag{S: tok == "stag", VID: uint16(vid)})
 		default:
 			f, ok := frameWords[tok]
 			if !ok {
@@ -436,6 +473,19 @@ func splitQuoted(line string) ([]string, error) {
 	}
 }
 
+// portArg reads an option's port number.
+func portArg(w *words, what string) (uint16, error) {
+	tok, err := w.next(what + " port")
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(tok, 10, 16)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf("%s %q: want a port from 1 to 65535", what, tok)
+	}
+	return uint16(n), nil
+}
+
 // count reads a count option's number.
 func count(w *words, what string, min uint64) (int, error) {
 	tok, err := w.next(what)
@@ -478,15 +528,17 @@ func parseOptions(w *words, p *Probe) error {
 			p.Logs, p.CountLogs = 0, true
 		case "sport":
 			w.i++
-			tok, err := w.next("source port")
-			if err != nil {
+			if p.SPort, err = portArg(w, "sport"); err != nil {
 				return err
 			}
-			n, err := strconv.ParseUint(tok, 10, 16)
-			if err != nil || n == 0 {
-				return fmt.Errorf("sport %q: want a port from 1 to 65535", tok)
+		case "quote-udp":
+			w.i++
+			if p.Quote.SPort, err = portArg(w, "quote-udp"); err != nil {
+				return err
 			}
-			p.SPort = uint16(n)
+			if p.Quote.DPort, err = portArg(w, "quote-udp"); err != nil {
+				return err
+			}
 		case "flags":
 			w.i++
 			tok, err := w.next("TCP flags")
@@ -508,6 +560,9 @@ func parseOptions(w *words, p *Probe) error {
 
 // check enforces what the words cannot say alone.
 func check(p *Probe) error {
+	if p.Quote.SPort != 0 && (p.Proto != "icmp" || p.ICMPType == echoType(p.IPv6)) {
+		return fmt.Errorf("quote-udp needs an ICMP error (icmp/TYPE)")
+	}
 	if p.CountLogs && p.Logs < len(p.Log) {
 		return fmt.Errorf("logs %d: fewer messages than the %d prefixes listed", p.Logs, len(p.Log))
 	}

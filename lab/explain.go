@@ -57,6 +57,9 @@ func (n *Net) Explain(rs *ir.Ruleset, p *Probe) (Verdict, explain.Result, error)
 	if p.SpoofMAC != nil {
 		q.SrcMAC = p.SpoofMAC
 	}
+	for _, t := range p.Tags {
+		q.Tags = append(q.Tags, explain.Tag{S: t.S, VID: t.VID})
+	}
 	if p.Frame != NoFrame {
 		// Frames are seen by a packet socket at the destination, before
 		// the host's IP input.
@@ -95,14 +98,21 @@ func frameQuestion(q *explain.Packet, p *Probe, src, dst end) {
 		if p.ClaimIP.IsValid() {
 			q.Src = p.ClaimIP
 		}
-		// macfilter checks the Ethernet and the ARP sender MAC alike.
-		if p.SpoofMAC == nil && p.ClaimMAC != nil {
-			q.SrcMAC = p.ClaimMAC
+		q.LLAddr = p.ClaimMAC
+		if q.LLAddr == nil {
+			q.LLAddr = src.mac
 		}
+	case OtherFrame:
+		q.Proto, q.EtherType = "", p.EtherType
 	case NeighborSolicit:
 		q.Proto, q.ICMPType, q.Src, q.Dst = "icmpv6", "135", ll, packet.SolicitedNode(dst.addr)
+		q.Target, q.LLAddr = dst.addr, src.mac
 	case NeighborAdvert:
 		q.Proto, q.ICMPType, q.Src, q.Dst = "icmpv6", "136", ll, all
+		q.Target, q.LLAddr = p.ClaimIP, p.ClaimMAC
+		if q.LLAddr == nil {
+			q.LLAddr = src.mac
+		}
 	case RouterAdvert:
 		q.Proto, q.ICMPType, q.Src, q.Dst = "icmpv6", "134", ll, all
 	case DHCPOffer:

@@ -49,8 +49,20 @@ func (n *Net) probeForged(p *Probe, src, dst end, deadline time.Duration) (outco
 	return outcome{Drop, fmt.Sprintf("not seen at %s within %v", dst.ns.Name, deadline)}, nil
 }
 
-// forge builds the Ethernet frame p describes.
+// forge builds the Ethernet frame p describes, with its VLAN tags.
 func (n *Net) forge(p *Probe, src, dst end, marker []byte) ([]byte, error) {
+	frame, err := n.forgeUntagged(p, src, dst, marker)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(p.Tags) - 1; i >= 0; i-- {
+		frame = packet.Tag(frame, p.Tags[i].S, p.Tags[i].VID)
+	}
+	return frame, nil
+}
+
+// forgeUntagged builds the Ethernet frame p describes, without tags.
+func (n *Net) forgeUntagged(p *Probe, src, dst end, marker []byte) ([]byte, error) {
 	smac := src.mac
 	if p.SpoofMAC != nil {
 		smac = p.SpoofMAC
@@ -79,6 +91,8 @@ func (n *Net) forge(p *Probe, src, dst end, marker []byte) ([]byte, error) {
 		}
 		ip := packet.IP(ll, all, packet.ProtoICMPv6, 255, packet.NeighborAdvert(ll, all, p.ClaimIP, mac, marker))
 		return packet.Ether(packet.MulticastMAC(all), smac, packet.EtherIPv6, ip), nil
+	case OtherFrame:
+		return packet.Ether(dst.mac, smac, p.EtherType, marker), nil
 	case RouterAdvert:
 		all := netip.MustParseAddr("ff02::1")
 		ip := packet.IP(ll, all, packet.ProtoICMPv6, 255, packet.RouterAdvert(ll, all, marker))
@@ -124,7 +138,12 @@ func (n *Net) forge(p *Probe, src, dst end, marker []byte) ([]byte, error) {
 		if p.ICMPType == echoType(p.IPv6) && p.ICMPCode == 0 {
 			seg = packet.Echo(from, dst.addr, uint16(id), 1, marker)
 		} else {
-			seg = packet.ICMP(from, dst.addr, uint8(p.ICMPType), uint8(p.ICMPCode), append(make([]byte, 4), marker...))
+			body := marker
+			if p.Quote.SPort != 0 {
+				udp := packet.UDP(dst.addr, from, p.Quote.SPort, p.Quote.DPort, marker)
+				body = packet.IP(dst.addr, from, packet.ProtoUDP, 64, udp)
+			}
+			seg = packet.ICMP(from, dst.addr, uint8(p.ICMPType), uint8(p.ICMPCode), append(make([]byte, 4), body...))
 		}
 	case "udp":
 		proto, seg = packet.ProtoUDP, packet.UDP(from, dst.addr, sport, p.Port, marker)

@@ -18,6 +18,7 @@ func (l *lowerer) lowerGuest(in GuestInput, rs *ir.Ruleset) ir.Guest {
 		g.NICs = append(g.NICs, ir.NIC{
 			Pos: n.Pos, Index: n.Index, Iface: ifaceName(g.Kind, g.VMID, n.Index),
 			MAC: n.MAC, Bridge: n.Bridge, Firewall: n.Firewall, Addrs: n.Addrs, Gateways: n.Gateways,
+			Tag: n.Tag, Trunks: n.Trunks,
 		})
 	}
 	f := in.FW
@@ -37,6 +38,7 @@ func (l *lowerer) lowerGuest(in GuestInput, rs *ir.Ruleset) ir.Guest {
 	g.DHCP = o.boolean("dhcp", true)
 	g.NDP = o.boolean("ndp", true)
 	g.RAdv = o.boolean("radv", false)
+	g.L2Protocols = o.ethertypes("layer2_protocols")
 	ipfilter := o.boolean("ipfilter", false)
 	if o.boolean("ips", false) {
 		l.d.Add(o.byKey["ips"].Pos, ir.CodeUnsupported, "ips (Suricata NFQUEUE) is not supported by fwc; traffic is filtered without it")

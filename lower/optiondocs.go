@@ -60,10 +60,10 @@ var options = map[grammar.Kind][]OptionDoc{
 		{"ipfilter", "IP anti-spoofing with the ipfilter-net<N> sets (default 0).", boolean},
 		{"dhcp", "Allow DHCP client traffic (default 1, as PVE's code does).", boolean},
 		{"ndp", "Allow IPv6 neighbour discovery (default 1).", boolean},
-		{"radv", "Allow the guest to send router advertisements (default 0).", boolean},
+		{"radv", "Allow the guest to send router advertisements and redirects (default 0).", boolean},
 		{"ips", "PVE only: Suricata NFQUEUE (default 0); fwc does not support it.", boolean},
 		{"ips_queues", "PVE only: Suricata queue N or N:M.", nil},
-		{"layer2_protocols", "PVE only: ebtables ethertype whitelist.", nil},
+		{"layer2_protocols", "Ethertypes besides IPv4 and IPv6 the guest may send, comma-separated /etc/ethertypes names or hex numbers (ARP,LLDP,0x88b5); unset: all.", nil},
 	},
 	grammar.VNet: {
 		{"enable", "VNet firewall on (default 0).", boolean},

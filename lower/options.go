@@ -2,11 +2,13 @@ package lower
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/fwc-project/fwc/grammar"
 	"github.com/fwc-project/fwc/ir"
+	"github.com/fwc-project/fwc/netdb"
 	"github.com/fwc-project/fwc/suggest"
 )
 
@@ -257,4 +259,30 @@ func (s optionSet) rateLimit() ir.RateLimit {
 		}
 	}
 	return rl
+}
+
+// ethertypes reads layer2_protocols: a comma list of ethertype names or
+// numbers (netdb.Ethertype). Absent means nil (no restriction).
+func (s optionSet) ethertypes(key string) []uint16 {
+	o := s.byKey[key]
+	if o == nil {
+		return nil
+	}
+	out := []uint16{}
+	for _, w := range strings.Split(o.Value, ",") {
+		w = strings.TrimSpace(w)
+		if w == "" {
+			continue
+		}
+		t, ok := netdb.Ethertype(w)
+		if !ok {
+			s.d.Add(o.ValuePos, ir.CodeInvalidOptionValue, "option %q: unknown ethertype %q (an /etc/ethertypes name like ARP or a hex number like 0x88cc)", key, w)
+			continue
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

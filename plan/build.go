@@ -171,6 +171,16 @@ func (b *builder) setPos(name string) ir.Pos {
 	return b.setPositions[name]
 }
 
+// irSet is the IR set called name, nil when there is none.
+func (b *builder) irSet(name string) *ir.Set {
+	for i := range b.rs.Sets {
+		if b.rs.Sets[i].Name == name {
+			return &b.rs.Sets[i]
+		}
+	}
+	return nil
+}
+
 // conntrack appends the connection-state shortcut: invalid packets are
 // dropped (unless nf_conntrack_allow_invalid), established and related
 // ones accepted.

@@ -216,6 +216,62 @@ type SourceRate struct {
 	Burst int
 }
 
+// EtherType matches the type field of the Ethernet header as the frame
+// carries it, which reads a VLAN tag's TPID on a tagged frame (bridge
+// table only): one of Types, or none of them with Not.
+type EtherType struct {
+	Types []uint16
+	Not   bool
+}
+
+// VLANType matches the protocol inside the outermost 802.1Q tag: one of
+// Types. It needs EtherType 802.1Q before it.
+type VLANType struct {
+	Types []uint16
+}
+
+// VLANID matches the VLAN id of the outermost 802.1Q tag against Ranges
+// (Not: outside them). It needs EtherType 802.1Q before it.
+type VLANID struct {
+	Ranges []ir.VLANRange
+	Not    bool
+}
+
+// InnerProtocol matches the protocol of the frame inside any VLAN tag
+// (nft meta protocol; bridge table only): one of Types, or none with Not.
+type InnerProtocol struct {
+	Types []uint16
+	Not   bool
+}
+
+// IP6NextHdr matches the next-header field of the IPv6 header itself
+// (not the protocol after extension headers).
+type IP6NextHdr struct {
+	Proto uint8
+	Not   bool
+}
+
+// IP6Length matches the IPv6 payload length: Lo to Hi.
+type IP6Length struct {
+	Lo, Hi uint16
+}
+
+// Transport matches Bits bits at bit Offset of the transport header
+// against Values, hexadecimal numbers or ranges of them "0xA-0xB" (Not:
+// none of them). For fields no named match has, such as NDP's options.
+type Transport struct {
+	Offset, Bits int
+	Values       []string
+	Not          bool
+}
+
+func (EtherType) cond()      {}
+func (VLANType) cond()       {}
+func (VLANID) cond()         {}
+func (InnerProtocol) cond()  {}
+func (IP6NextHdr) cond()     {}
+func (IP6Length) cond()      {}
+func (Transport) cond()      {}
 func (Protocol) cond()       {}
 func (Iface) cond()          {}
 func (L4) cond()             {}
@@ -247,4 +303,8 @@ var AllConds = []Cond{
 	ARPSenderMAC{MAC: "02:00:00:00:00:01", Not: true}, ARPSenderInSet{Set: "v4-s", Not: true},
 	Mark{Mask: AcceptMark, Value: AcceptMark}, InSet{Keys: []Key{KeyOIFName, KeyEtherDst}, Set: "s"},
 	SourceRate{Set: "s", Bits: 32, Rate: 10},
+	EtherType{Types: []uint16{EtherVLAN}}, VLANType{Types: []uint16{EtherVLAN, EtherQinQ}},
+	VLANID{Ranges: []ir.VLANRange{{Lo: 10, Hi: 20}}, Not: true}, InnerProtocol{Types: []uint16{EtherIPv4, EtherIPv6}, Not: true},
+	IP6NextHdr{Proto: protoICMPv6, Not: true}, IP6Length{Lo: 25, Hi: 0xffff},
+	Transport{Offset: 192, Bits: 16, Values: []string{"0x0e01"}, Not: true},
 }

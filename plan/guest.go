@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/fwc-project/fwc/ir"
 )
@@ -150,15 +151,63 @@ func (b *builder) guestChain(name string, role Role, dir ir.Direction, g *ir.Gue
 	return c
 }
 
+// What a guest may send: the OUT chain of a NIC, in this order.
+//
+// Every check a guest's options turn on runs on every frame the guest
+// sends, before anything can accept it: conntrack's established/related
+// accept comes only after them, so a guest can neither spoof inside a flow
+// (its own or another guest's) nor pass forged ICMP errors and redirects
+// as RELATED. (PVE accepts established/related first.)
+//
+//  1. VLAN tags. A NIC without trunks= sends no tagged frame at all, a
+//     priority tag (VID 0) included: the kernel strips one tag before the
+//     bridge sees the frame, so EtherType reads 802.1Q or 802.1ad, while
+//     InnerProtocol is the protocol inside. A NIC with trunks= may send
+//     one 802.1Q tag with a listed VID; S-tags (802.1ad) and double tags
+//     are dropped. tag= needs no rule: the guest sends untagged frames and
+//     the bridge tags them after prerouting.
+//  2. From here on every match reads the frame inside the tag: protocols
+//     are pinned with Protocol (nft: meta protocol), never EtherType, and
+//     transport matches use the inner headers.
+//  3. macfilter (when the NIC has a MAC): the Ethernet source, the ARP
+//     sender MAC and the link-layer address options of NDP (ndpOptions).
+//     NDP (types 133-137) must come without extension headers, so these
+//     checks find the options at fixed offsets.
+//  4. layer2_protocols: only IPv4, IPv6 and the listed ethertypes leave.
+//  5. ipfilter: the IPv4/IPv6 source, the ARP sender IP and the target of
+//     a neighbour advertisement are in the NIC's ipfilter set (which holds
+//     the link-local address derived from the MAC). The target of a
+//     neighbour solicitation is the address asked for, someone else's, and
+//     is not checked; duplicate address detection comes from :: and is
+//     dropped as a source outside the set. A DHCP request from 0.0.0.0 is
+//     accepted before the source check when dhcp is on.
+//  6. Router advertisements and redirects (ICMP and ICMPv6) are dropped
+//     unless radv: 1, the option that lets a guest act as a router.
+//  7. Then conntrack (invalid drop, established/related accept), DHCP,
+//     NDP and ARP accepts, the guest's OUT rules and the policy.
+//
+// emit/iptables follows the same order (ebtables for 1 and the link-layer
+// parts of 3 and 4); explain/guest.go evaluates it.
+
 // guestOut builds the chain for traffic from a guest NIC (§7.3 OUT).
 func (b *builder) guestOut(g *ir.Guest, n *ir.NIC, name string) {
 	c := b.guestChain(name, RoleGuestOut, ir.Out, g, n)
 	d := guestDialect(g.VMID, ir.Out, false)
-	b.conntrack(c, d, g.Pos)
+	vlanPolicy(c, n)
+	pin6 := Protocol{Proto: IPv6}
+	if g.MACFilter && n.MAC != "" || n.IPFilter != "" {
+		c.add(builtin(ItemNDPShape, n.Pos), Drop{}, pin6, ICMPRange{V6: true, Lo: NDPRouterSolicit, Hi: NDPRedirect},
+			IP6NextHdr{Proto: protoICMPv6, Not: true})
+	}
 	if g.MACFilter && n.MAC != "" {
 		o := builtin(ItemMACFilter, n.Pos)
 		c.add(o, Drop{}, EtherAddr{Side: Src, MAC: n.MAC, Not: true})
-		c.add(o, Drop{}, ARPSenderMAC{MAC: n.MAC, Not: true})
+		c.add(o, Drop{}, Protocol{Proto: ARP}, ARPSenderMAC{MAC: n.MAC, Not: true})
+		ndpOptions(c, o, n.MAC)
+	}
+	if g.L2Protocols != nil {
+		types := append([]uint16{EtherIPv4, EtherIPv6}, g.L2Protocols...)
+		c.add(builtin(ItemL2Protocols, g.Pos), Drop{}, InnerProtocol{Types: types, Not: true})
 	}
 	if n.IPFilter != "" {
 		b.useSet(n.IPFilter)
@@ -166,19 +215,28 @@ func (b *builder) guestOut(g *ir.Guest, n *ir.NIC, name string) {
 		if g.DHCP {
 			// A DHCP client without a lease sends from 0.0.0.0, which no
 			// ipfilter set contains.
-			c.add(o, Accept{}, append([]Cond{Addr{Side: Src, Prefixes: []netip.Prefix{Unspecified4}}}, DHCPRequest...)...)
+			c.add(o, Accept{}, append([]Cond{Protocol{Proto: IPv4}, Addr{Side: Src, Prefixes: []netip.Prefix{Unspecified4}}}, DHCPRequest...)...)
 		}
 		c.add(o, Drop{}, Protocol{Proto: IPv4}, AddrInSet{Side: Src, Set: SetName(false, n.IPFilter), Not: true})
-		c.add(o, Drop{}, Protocol{Proto: IPv6}, AddrInSet{Side: Src, V6: true, Set: SetName(true, n.IPFilter), Not: true})
-		c.add(o, Drop{}, ARPSenderInSet{Set: SetName(false, n.IPFilter), Not: true})
+		c.add(o, Drop{}, pin6, AddrInSet{Side: Src, V6: true, Set: SetName(true, n.IPFilter), Not: true})
+		c.add(o, Drop{}, Protocol{Proto: ARP}, ARPSenderInSet{Set: SetName(false, n.IPFilter), Not: true})
+		na := []Cond{pin6, IP6NextHdr{Proto: protoICMPv6}, ICMP{V6: true, Types: []ir.ICMPType{{Type: NDPNeighborAdvert}}}}
+		if s := b.irSet(n.IPFilter); s != nil && len(s.V6) > 0 {
+			na = append(na, naTarget(s.V6)) // else no target is allowed
+		}
+		c.add(o, Drop{}, na...)
 	}
+	if !g.RAdv {
+		o := builtin(ItemRAdv, g.Pos)
+		c.add(o, Drop{}, pin6, ICMP{V6: true, Types: []ir.ICMPType{{Type: NDPRouterAdvert}}})
+		c.add(o, Drop{}, pin6, ICMP{V6: true, Types: []ir.ICMPType{{Type: NDPRedirect}}})
+		c.add(o, Drop{}, Protocol{Proto: IPv4}, ICMP{Types: []ir.ICMPType{{Type: ICMPRedirect}}})
+	}
+	b.conntrack(c, d, g.Pos)
 	if g.DHCP {
 		o := builtin(ItemDHCP, g.Pos)
 		c.add(o, Accept{}, DHCPRequest...)
 		c.add(o, Accept{}, DHCPv6Request...)
-	}
-	if !g.RAdv {
-		c.add(builtin(ItemRAdv, g.Pos), Drop{}, ICMP{V6: true, Types: []ir.ICMPType{{Type: NDPRouterAdvert}}})
 	}
 	if g.NDP {
 		// Router advertisements are dropped above unless radv.
@@ -187,6 +245,67 @@ func (b *builder) guestOut(g *ir.Guest, n *ir.NIC, name string) {
 	c.add(builtin(ItemARP, g.Pos), Accept{}, Protocol{Proto: ARP})
 	b.nicRules(c, g.Out, n, ir.Out, d)
 	b.policy(c, g.PolicyOut, g.LogOut, d, g.Pos)
+}
+
+// vlanPolicy drops the tagged frames a NIC may not send (step 1 above).
+// Two rules rather than an anonymous set when there are no trunks: one
+// set per NIC chain made large rulesets slow to load.
+func vlanPolicy(c *Chain, n *ir.NIC) {
+	o := builtin(ItemVLAN, n.Pos)
+	if len(n.Trunks) == 0 {
+		c.add(o, Drop{}, EtherType{Types: []uint16{EtherVLAN}})
+		c.add(o, Drop{}, EtherType{Types: []uint16{EtherQinQ}})
+		return
+	}
+	c.add(o, Drop{}, EtherType{Types: []uint16{EtherQinQ}})
+	c.add(o, Drop{}, EtherType{Types: []uint16{EtherVLAN}}, VLANType{Types: []uint16{EtherVLAN, EtherQinQ}})
+	c.add(o, Drop{}, EtherType{Types: []uint16{EtherVLAN}}, VLANID{Ranges: n.Trunks, Not: true})
+}
+
+// ndpOptions checks the link-layer address options of NDP against the
+// NIC's MAC (step 3 above). The kernel takes the first option of a type
+// and skips unknown ones, so the first option must be the NIC's own
+// link-layer address of the type the message uses (source in RS and NS,
+// target in NA): a later one of that type is then ignored. An NS may
+// carry a DAD nonce instead, alone. Offsets in bits: an RS's options start
+// at byte 8 of the ICMPv6 header, an NS's or NA's at byte 24 (after the
+// target); an option is type, length in units of 8 bytes, value.
+// IP6Length is the ICMPv6 length, as there are no extension headers.
+func ndpOptions(c *Chain, o Origin, mac string) {
+	hex := strings.ReplaceAll(mac, ":", "")
+	ndp := func(t uint8, longer uint16) []Cond {
+		return []Cond{Protocol{Proto: IPv6}, IP6NextHdr{Proto: protoICMPv6}, ICMP{V6: true, Types: []ir.ICMPType{{Type: t}}},
+			IP6Length{Lo: longer + 1, Hi: 0xffff}}
+	}
+	c.add(o, Drop{}, append(ndp(NDPRouterSolicit, 8), Transport{Offset: 64, Bits: 64, Values: []string{"0x0101" + hex}, Not: true})...)
+	c.add(o, Drop{}, append(ndp(NDPNeighborSolicit, 24), Transport{Offset: 192, Bits: 64, Values: []string{"0x0101" + hex}, Not: true},
+		Transport{Offset: 192, Bits: 16, Values: []string{ndpNonce}, Not: true})...)
+	c.add(o, Drop{}, append(ndp(NDPNeighborSolicit, 32), Transport{Offset: 192, Bits: 16, Values: []string{ndpNonce}})...)
+	c.add(o, Drop{}, append(ndp(NDPNeighborAdvert, 24), Transport{Offset: 192, Bits: 64, Values: []string{"0x0201" + hex}, Not: true})...)
+}
+
+// ndpNonce is the type and length of NDP's nonce option (RFC 3971), which
+// Linux puts in the neighbour solicitations of duplicate address detection.
+const ndpNonce = "0x0e01"
+
+// naTarget matches a neighbour advertisement's target (bits 64-191 of the
+// ICMPv6 header) outside ps, the IPv6 part of an ipfilter set, written as
+// ranges of 128-bit numbers: a raw field cannot look up a typed set.
+func naTarget(ps []netip.Prefix) Transport {
+	t := Transport{Offset: 64, Bits: 128, Not: true}
+	for _, p := range ps {
+		lo := p.Masked().Addr().As16()
+		hi := lo
+		for i := p.Bits(); i < 128; i++ {
+			hi[i/8] |= 0x80 >> (i % 8)
+		}
+		if p.Bits() == 128 {
+			t.Values = append(t.Values, fmt.Sprintf("0x%x", lo))
+		} else {
+			t.Values = append(t.Values, fmt.Sprintf("0x%x-0x%x", lo, hi))
+		}
+	}
+	return t
 }
 
 // guestIn builds a chain for traffic to a guest NIC (§7.3 IN), the

@@ -17,32 +17,35 @@ type Item string
 // Built-in policy items. ItemUser marks rules made from the user's rules.
 const (
 	ItemUser          Item = ""
-	ItemLoopback      Item = "loopback"       // the host's lo is never filtered (spec §7.1 #1, §7.2 #1)
-	ItemConntrack     Item = "conntrack"      // invalid dropped, established and related accepted (§7.1 #2-3, §7.3)
-	ItemNDP           Item = "ndp"            // neighbour discovery (host/guest option ndp; §7.1 #4, §7.2 #4, §7.3)
-	ItemBlacklist     Item = "blacklist"      // sources in cluster.fw's [IPSET blacklist] are dropped (§7.1 #5)
-	ItemSynflood      Item = "synflood"       // protection_synflood (§9.5, §10.5)
-	ItemSmurfs        Item = "smurfs"         // nosmurfs (§7.1 #6)
-	ItemTCPFlags      Item = "tcpflags"       // tcpflags (§7.1 #7)
-	ItemIGMP          Item = "igmp"           // IGMP always passes (§7.1 #8, §7.2 #5)
-	ItemRules         Item = "rules"          // entering a user rule chain
-	ItemManagement    Item = "management"     // the management set may reach ManagementPorts (§7.1 #10)
-	ItemCorosync      Item = "corosync"       // cluster communication, CorosyncPorts (§7.1 #11-12, NFT's range)
-	ItemVitalICMP     Item = "vital-icmp"     // ICMP errors path MTU discovery and traceroute need (§7.5, NFT)
-	ItemLocalNetwork  Item = "local-network"  // the host may reach LocalPorts in local_network (§7.2 #7)
-	ItemPolicy        Item = "policy"         // a chain's policy (§7.4)
-	ItemNoise         Item = "noise"          // PVEFW-Drop / PVEFW-Reject: dropped before the policy, unlogged (§7.4)
-	ItemReject        Item = "reject"         // how REJECT answers, PVEFW-reject (§7.4)
-	ItemHelpers       Item = "helpers"        // nf_conntrack_helpers (§9.5, §10.5)
-	ItemDispatch      Item = "dispatch"       // bridge base chains handing frames to the chains of their NIC
-	ItemBridged       Item = "bridged"        // bridged frames carry BridgedMark; inet forward lets them pass (br_netfilter)
-	ItemRejectAnswers Item = "reject-answers" // the host's reject answers leave towards guests (guest.go)
-	ItemUnicast       Item = "unicast"        // frames the unicast IN chain accepted pass postrouting (guest.go)
-	ItemMACFilter     Item = "macfilter"      // a guest sends only from its NIC's MAC (§7.3 OUT #3)
-	ItemIPFilter      Item = "ipfilter"       // a guest sends only from its ipfilter set (§6.3, §7.3 OUT #5)
-	ItemDHCP          Item = "dhcp"           // DHCP client traffic (guest option dhcp; §7.3)
-	ItemRAdv          Item = "radv"           // router advertisements from guests are dropped unless radv (§7.3 OUT #4)
-	ItemARP           Item = "arp"            // ARP passes guest chains (after macfilter and ipfilter)
+	ItemLoopback      Item = "loopback"         // the host's lo is never filtered (spec §7.1 #1, §7.2 #1)
+	ItemConntrack     Item = "conntrack"        // invalid dropped, established and related accepted (§7.1 #2-3, §7.3)
+	ItemNDP           Item = "ndp"              // neighbour discovery (host/guest option ndp; §7.1 #4, §7.2 #4, §7.3)
+	ItemBlacklist     Item = "blacklist"        // sources in cluster.fw's [IPSET blacklist] are dropped (§7.1 #5)
+	ItemSynflood      Item = "synflood"         // protection_synflood (§9.5, §10.5)
+	ItemSmurfs        Item = "smurfs"           // nosmurfs (§7.1 #6)
+	ItemTCPFlags      Item = "tcpflags"         // tcpflags (§7.1 #7)
+	ItemIGMP          Item = "igmp"             // IGMP always passes (§7.1 #8, §7.2 #5)
+	ItemRules         Item = "rules"            // entering a user rule chain
+	ItemManagement    Item = "management"       // the management set may reach ManagementPorts (§7.1 #10)
+	ItemCorosync      Item = "corosync"         // cluster communication, CorosyncPorts (§7.1 #11-12, NFT's range)
+	ItemVitalICMP     Item = "vital-icmp"       // ICMP errors path MTU discovery and traceroute need (§7.5, NFT)
+	ItemLocalNetwork  Item = "local-network"    // the host may reach LocalPorts in local_network (§7.2 #7)
+	ItemPolicy        Item = "policy"           // a chain's policy (§7.4)
+	ItemNoise         Item = "noise"            // PVEFW-Drop / PVEFW-Reject: dropped before the policy, unlogged (§7.4)
+	ItemReject        Item = "reject"           // how REJECT answers, PVEFW-reject (§7.4)
+	ItemHelpers       Item = "helpers"          // nf_conntrack_helpers (§9.5, §10.5)
+	ItemDispatch      Item = "dispatch"         // bridge base chains handing frames to the chains of their NIC
+	ItemBridged       Item = "bridged"          // bridged frames carry BridgedMark; inet forward lets them pass (br_netfilter)
+	ItemRejectAnswers Item = "reject-answers"   // the host's reject answers leave towards guests (guest.go)
+	ItemUnicast       Item = "unicast"          // frames the unicast IN chain accepted pass postrouting (guest.go)
+	ItemMACFilter     Item = "macfilter"        // a guest sends only from its NIC's MAC (§7.3 OUT #3)
+	ItemIPFilter      Item = "ipfilter"         // a guest sends only from its ipfilter set (§6.3, §7.3 OUT #5)
+	ItemDHCP          Item = "dhcp"             // DHCP client traffic (guest option dhcp; §7.3)
+	ItemRAdv          Item = "radv"             // router advertisements from guests are dropped unless radv (§7.3 OUT #4)
+	ItemARP           Item = "arp"              // ARP passes guest chains (after macfilter and ipfilter)
+	ItemVLAN          Item = "vlan"             // VLAN tags a guest may send: none, or one of trunks= (guest.go)
+	ItemNDPShape      Item = "ndp-shape"        // NDP from a guest comes without extension headers (guest.go)
+	ItemL2Protocols   Item = "layer2-protocols" // layer2_protocols: the ethertypes besides IP a guest may send
 )
 
 // ManagementPorts are the TCP ports the management set may reach under
@@ -81,6 +84,17 @@ const (
 	NDPRouterAdvert    = 134
 	NDPNeighborSolicit = 135
 	NDPNeighborAdvert  = 136
+	NDPRedirect        = 137
+	ICMPRedirect       = 5 // ICMP (v4) redirect
+)
+
+// Ethertypes the built-in rules use.
+const (
+	EtherIPv4 = 0x0800
+	EtherARP  = 0x0806
+	EtherIPv6 = 0x86dd
+	EtherVLAN = 0x8100 // 802.1Q tag
+	EtherQinQ = 0x88a8 // 802.1ad service tag
 )
 
 // HostInNDP are the NDP types host input accepts (§7.1 #4); host output

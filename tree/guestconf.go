@@ -116,6 +116,13 @@ func parseNIC(nic *NIC, kind ir.GuestKind, l configLine, start int, d *ir.Diags)
 				continue
 			}
 			nic.Tag = tag
+		case k == "trunks":
+			t, ok := parseTrunks(v)
+			if !ok {
+				bad("VLAN ids from 1 to 4094 and ranges, separated by ';' (10;20-30)")
+				continue
+			}
+			nic.Trunks = t
 		case kind == ir.VM && (k == "macaddr" || qemuModels[k] && hasValue),
 			kind == ir.CT && k == "hwaddr":
 			mac, ok := parseMAC(v)
@@ -140,6 +147,35 @@ func parseNIC(nic *NIC, kind ir.GuestKind, l configLine, start int, d *ir.Diags)
 			nic.Gateways = append(nic.Gateways, a)
 		}
 	}
+}
+
+// parseTrunks reads a trunks= value, "10;20-30", into sorted, merged
+// ranges.
+func parseTrunks(v string) ([]ir.VLANRange, bool) {
+	var rs []ir.VLANRange
+	for _, part := range strings.Split(v, ";") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		if !isRange {
+			hi = lo
+		}
+		l, err1 := strconv.Atoi(lo)
+		h, err2 := strconv.Atoi(hi)
+		if err1 != nil || err2 != nil || l < 1 || h > 4094 || l > h {
+			return nil, false
+		}
+		rs = append(rs, ir.VLANRange{Lo: l, Hi: h})
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Lo < rs[j].Lo })
+	merged := rs[:1]
+	for _, r := range rs[1:] {
+		last := &merged[len(merged)-1]
+		if r.Lo <= last.Hi+1 {
+			last.Hi = max(last.Hi, r.Hi)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	return merged, true
 }
 
 // lxcAddr reads an LXC ip= (v4) or ip6= value: a CIDR, or a word for an

@@ -50,6 +50,12 @@ func TestQEMUConfig(t *testing.T) {
 		`1:32: error: invalid firewall value "": want 0 or 1 [guest-config]`)
 	expectNICs(t, ir.VM, "net0: virtio=bc:24:11:00:00:01,tag=0", []NIC{{MAC: "bc:24:11:00:00:01"}},
 		`1:36: error: invalid tag value "0": want a VLAN id from 1 to 4094 [guest-config]`)
+	expectNICs(t, ir.VM, "net0: virtio=bc:24:11:00:00:01,tag=5,trunks=30-40;10;20;35-41;42", []NIC{{MAC: "bc:24:11:00:00:01", Tag: 5,
+		Trunks: []ir.VLANRange{{Lo: 10, Hi: 10}, {Lo: 20, Hi: 20}, {Lo: 30, Hi: 42}}}})
+	expectNICs(t, ir.VM, "net0: virtio=bc:24:11:00:00:01,trunks=10;0", []NIC{{MAC: "bc:24:11:00:00:01"}},
+		`1:39: error: invalid trunks value "10;0": want VLAN ids from 1 to 4094 and ranges, separated by ';' (10;20-30) [guest-config]`)
+	expectNICs(t, ir.VM, "net0: virtio=bc:24:11:00:00:01,trunks=20-10", []NIC{{MAC: "bc:24:11:00:00:01"}},
+		`1:39: error: invalid trunks value "20-10": want VLAN ids from 1 to 4094 and ranges, separated by ';' (10;20-30) [guest-config]`)
 	// ip= is an LXC property; a VM's is ignored like any unknown one.
 	expectNICs(t, ir.VM, "net0: virtio=bc:24:11:00:00:01,ip=bad,hwaddr=bad", []NIC{{MAC: "bc:24:11:00:00:01"}})
 }

@@ -55,6 +55,7 @@ type NIC struct {
 	Bridge   string
 	Firewall bool
 	Tag      int            // VLAN tag, 0 when untagged
+	Trunks   []ir.VLANRange // trunks=, sorted and merged; nil when absent
 	Addrs    []netip.Prefix // LXC ip=/ip6= static addresses
 	Gateways []netip.Addr   // LXC gw=/gw6=
 }

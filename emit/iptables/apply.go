@@ -47,6 +47,9 @@ const applyBridge = `
 # Guest chains match bridge ports: bridged IP traffic must pass iptables.
 modprobe br_netfilter 2>/dev/null || true
 sysctl -q -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+# Tagged IP from trunk NICs (and on VLAN-aware bridges) must pass them too:
+# with this off, a VLAN tag, even VID 0, carries any IP past the guest chains.
+sysctl -q -w net.bridge.bridge-nf-filter-vlan-tagged=1
 # Rejects mark their answers (FWC-reject), so guests' IN chains know them.
 sysctl -q -w net.ipv4.fwmark_reflect=1 net.ipv6.fwmark_reflect=1
 
@@ -94,9 +97,7 @@ for tool in iptables ip6tables; do
 		"$tool" -t "$1" -C "$2" -j "$3" 2>/dev/null || "$tool" -t "$1" -I "$2" -j "$3"
 	done
 done
-for builtin in INPUT FORWARD; do
-	ebtables --check "$builtin" -j FWC-BRIDGE 2>/dev/null || ebtables -I "$builtin" -j FWC-BRIDGE
-done
+ebtables -t nat --check PREROUTING -j FWC-BRIDGE 2>/dev/null || ebtables -t nat -I PREROUTING -j FWC-BRIDGE
 
 # Stale: fwc chains and sets from an earlier bundle that this one lacks.
 prune() { # tool table file
@@ -109,7 +110,7 @@ prune iptables filter rules.v4
 prune iptables raw rules.v4
 prune ip6tables filter rules.v6
 prune ip6tables raw rules.v6
-prune ebtables filter ebtables
+prune ebtables nat ebtables
 cut -d' ' -f1 "$tmp/sets" >"$tmp/want"
 ipset list -n | grep '^FWC-' | grep -vxF -f "$tmp/want" >"$tmp/old" || true
 while read -r set; do ipset destroy "$set"; done <"$tmp/old"

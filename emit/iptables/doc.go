@@ -10,7 +10,8 @@
 // Each built-in chain gets one jump into fwc, inserted once by apply.sh:
 // INPUT → FWC-INPUT, OUTPUT → FWC-OUTPUT, FORWARD → FWC-FORWARD and raw
 // PREROUTING → FWC-PREROUTING (conntrack helpers); in
-// ebtables INPUT and FORWARD → FWC-BRIDGE (MAC and ARP anti-spoofing).
+// ebtables nat PREROUTING → FWC-BRIDGE (VLAN tags, MAC, ARP and
+// layer2_protocols of what guests send, see ebtables.go).
 // fwc's "accept" on the host is RETURN, as PVE's: the packet leaves fwc's
 // chains and the built-in chain goes on. Chain names have at most 28
 // characters and set names at most 26 (31 minus "_swap"); longer ones keep

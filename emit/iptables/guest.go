@@ -1,6 +1,12 @@
 package iptables
 
 import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+
 	"github.com/fwc-project/fwc/ir"
 )
 
@@ -34,15 +40,18 @@ func (e *emitter) guests() error {
 	return nil
 }
 
-// nicOut filters traffic from the guest: conntrack, anti-spoofing, DHCP,
-// NDP, router advertisements, the guest's OUT rules, the policy.
+// nicOut filters traffic from the guest in the order of emit/nft/guest.go
+// ("What a guest may send"): the MAC, the ipfilter set, NDP's link-layer
+// options and targets, router advertisements and redirects, all before
+// conntrack; then DHCP, NDP, the guest's OUT rules, the policy. VLAN tags,
+// ARP and layer2_protocols are ebtables' (ebtables.go).
 func (e *emitter) nicOut(g *ir.Guest, n ir.NIC) error {
 	name := chainName(n.Iface + "-OUT")
 	e.filter.chain(chGuestOut).add("-m physdev --physdev-in "+n.Iface, "-j "+name)
 	c := ctx{chain: e.filter.chain(name), vmid: g.VMID, accept: "-g " + e.setAccept(), dir: ir.Out}
 	out := c.chain
-	e.conntrack(out, c.accept)
-	if g.MACFilter && n.MAC != "" {
+	checkMAC := g.MACFilter && n.MAC != ""
+	if checkMAC {
 		out.add("-m mac ! --mac-source " + n.MAC + " -j DROP")
 	}
 	if n.IPFilter != "" {
@@ -53,6 +62,17 @@ func (e *emitter) nicOut(g *ir.Guest, n ir.NIC) error {
 		}
 		out.add("-m set ! --match-set "+e.set(n.IPFilter)+" src", "-j DROP")
 	}
+	if e.v6 && (checkMAC || n.IPFilter != "") {
+		e.ndpChecks(out, n, checkMAC)
+	}
+	if !g.RAdv {
+		if e.v6 {
+			e.icmp6(out, "-j DROP", ndpRA, ndpRedirect)
+		} else {
+			out.add("-p icmp -m icmp --icmp-type 5 -j DROP")
+		}
+	}
+	e.conntrack(out, c.accept)
 	if g.DHCP {
 		if e.v6 {
 			out.add("-p udp -m udp --sport 546 --dport 547", c.accept)
@@ -60,15 +80,10 @@ func (e *emitter) nicOut(g *ir.Guest, n ir.NIC) error {
 			out.add("-p udp -m udp --sport 68 --dport 67", c.accept)
 		}
 	}
-	if e.v6 {
-		if !g.RAdv {
-			e.icmp6(out, "-j DROP", ndpRA)
-		}
-		if g.NDP {
-			e.icmp6(out, c.accept, ndpRS, ndpNS, ndpNA)
-			if g.RAdv {
-				e.icmp6(out, c.accept, ndpRA)
-			}
+	if e.v6 && g.NDP {
+		e.icmp6(out, c.accept, ndpRS, ndpNS, ndpNA)
+		if g.RAdv {
+			e.icmp6(out, c.accept, ndpRA)
 		}
 	}
 	if err := e.rules(c, nicRules(g.Out, n)); err != nil {
@@ -76,6 +91,73 @@ func (e *emitter) nicOut(g *ir.Guest, n ir.NIC) error {
 	}
 	e.policy(c, g.PolicyOut, g.LogOut)
 	return nil
+}
+
+// u32 offsets of NDP without extension headers (the only NDP ndpChecks
+// lets through): the IPv6 payload length and next header, the ICMPv6
+// type, an RS's first option and an NS's or NA's (after the target), and
+// the target.
+const (
+	u32NoExt    = "4>>8&0xFF=58"
+	u32Length   = "4>>16"
+	u32Type     = "40>>24"
+	u32RSOpt    = 48
+	u32NSOpt    = 64
+	u32Target   = 48
+	ndpRedirect = 137
+)
+
+// ndpChecks drops NDP a guest may not send: with extension headers (the
+// checks below need fixed offsets), with link-layer address options other
+// than the NIC's MAC (macfilter), or advertising a target outside its
+// ipfilter set.
+func (e *emitter) ndpChecks(out *chain, n ir.NIC, checkMAC bool) {
+	e.icmp6(out, "-m u32 ! --u32 \""+u32NoExt+"\" -j DROP", ndpRS, ndpRA, ndpNS, ndpNA, ndpRedirect)
+	ndp := func(types, length string) string {
+		return fmt.Sprintf("-p ipv6-icmp -m u32 --u32 \"%s&&%s=%s&&%s=%s\"", u32NoExt, u32Type, types, u32Length, length)
+	}
+	if checkMAC {
+		// As emit/nft's ndpOptions: the first option is the NIC's own
+		// link-layer address of the message's type, or an NS's lone nonce.
+		hw, _ := net.ParseMAC(n.MAC)
+		notLLA := func(off int, typ byte) string {
+			return fmt.Sprintf("-m u32 ! --u32 \"%d=0x%02x01%02x%02x&&%d=0x%02x%02x%02x%02x\"", off, typ, hw[0], hw[1], off+4, hw[2], hw[3], hw[4], hw[5])
+		}
+		nonce := fmt.Sprintf("--u32 \"%d>>16=0x0e01\"", u32NSOpt)
+		out.add(ndp("133", "9:0xFFFF"), notLLA(u32RSOpt, 1), "-j DROP")
+		out.add(ndp("135", "25:0xFFFF"), notLLA(u32NSOpt, 1), "-m u32 !", nonce, "-j DROP")
+		out.add(ndp("135", "33:0xFFFF"), "-m u32", nonce, "-j DROP")
+		out.add(ndp("136", "25:0xFFFF"), notLLA(u32NSOpt, 2), "-j DROP")
+	}
+	if n.IPFilter != "" {
+		na := chainName(n.Iface + "-NA")
+		out.add(ndp("136", "24:0xFFFF"), "-j "+na)
+		c := e.filter.chain(na)
+		for _, p := range e.sets[n.IPFilter].V6 {
+			c.add("-m u32 --u32 \"" + u32Prefix(u32Target, p) + "\" -j RETURN")
+		}
+		c.add("-j DROP")
+	}
+}
+
+// u32Prefix is a u32 test that the 16 bytes at off lie in p.
+func u32Prefix(off int, p netip.Prefix) string {
+	a := p.Addr().As16()
+	var tests []string
+	for w := 0; w < 4 && w*32 < p.Bits(); w++ {
+		bits := min(32, p.Bits()-w*32)
+		mask := uint32(0xFFFFFFFF) << (32 - bits)
+		v := binary.BigEndian.Uint32(a[w*4:]) & mask
+		if mask == 0xFFFFFFFF {
+			tests = append(tests, fmt.Sprintf("%d=0x%08x", off+w*4, v))
+		} else {
+			tests = append(tests, fmt.Sprintf("%d&0x%08x=0x%08x", off+w*4, mask, v))
+		}
+	}
+	if len(tests) == 0 {
+		return fmt.Sprintf("%d&0x0=0x0", off)
+	}
+	return strings.Join(tests, "&&")
 }
 
 // nicIn filters traffic to the guest: conntrack, the blacklist, DHCP, NDP,

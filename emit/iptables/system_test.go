@@ -111,7 +111,7 @@ cat "$1/second"`, dir)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
-			for _, hook := range []string{"-A INPUT -j FWC-INPUT", "-A OUTPUT -j FWC-OUTPUT", "-A FORWARD -j FWC-FORWARD", "-A PREROUTING -j FWC-PREROUTING", "-A INPUT -j FWC-BRIDGE", "-A FORWARD -j FWC-BRIDGE"} {
+			for _, hook := range []string{"-A INPUT -j FWC-INPUT", "-A OUTPUT -j FWC-OUTPUT", "-A FORWARD -j FWC-FORWARD", "-A PREROUTING -j FWC-PREROUTING", "-A PREROUTING -j FWC-BRIDGE"} {
 				want := 2 // iptables and ip6tables
 				if strings.Contains(hook, "BRIDGE") {
 					want = 1

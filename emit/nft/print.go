@@ -258,6 +258,35 @@ func (p *printer) cond(c plan.Cond) string {
 		return fmt.Sprintf("meta mark & %s == %s", hex32(c.Mask), hex32(c.Value))
 	case plan.InSet:
 		return keys(c.Keys) + " @" + ident(c.Set)
+	case plan.EtherType:
+		p.bridgeOnly(c)
+		return "ether type" + not(c.Not) + " " + anonSet(etherTypes(c.Types))
+	case plan.VLANType:
+		p.bridgeOnly(c)
+		return "vlan type " + anonSet(etherTypes(c.Types))
+	case plan.VLANID:
+		p.bridgeOnly(c)
+		var ids []string
+		for _, r := range c.Ranges {
+			if r.Lo == r.Hi {
+				ids = append(ids, strconv.Itoa(r.Lo))
+			} else {
+				ids = append(ids, fmt.Sprintf("%d-%d", r.Lo, r.Hi))
+			}
+		}
+		return "vlan id" + not(c.Not) + " " + anonSet(ids)
+	case plan.InnerProtocol:
+		p.bridgeOnly(c)
+		return "meta protocol" + not(c.Not) + " " + anonSet(etherTypes(c.Types))
+	case plan.IP6NextHdr:
+		return "ip6 nexthdr" + not(c.Not) + " " + protoName(c.Proto)
+	case plan.IP6Length:
+		if c.Lo == c.Hi {
+			return fmt.Sprintf("ip6 length %d", c.Lo)
+		}
+		return fmt.Sprintf("ip6 length %d-%d", c.Lo, c.Hi)
+	case plan.Transport:
+		return fmt.Sprintf("@th,%d,%d", c.Offset, c.Bits) + not(c.Not) + " " + anonSet(c.Values)
 	case plan.SourceRate:
 		key := addrKeyword(c.V6) + " saddr"
 		if full := 32; c.V6 && c.Bits < 128 || !c.V6 && c.Bits < full {
@@ -331,6 +360,28 @@ var (
 		name string
 	}{{plan.FIN, "fin"}, {plan.SYN, "syn"}, {plan.RST, "rst"}, {plan.PSH, "psh"}, {plan.ACK, "ack"}, {plan.URG, "urg"}}
 )
+
+// bridgeOnly refuses a condition the inet family cannot express.
+func (p *printer) bridgeOnly(c plan.Cond) {
+	if p.t.Family != plan.Bridge {
+		panic(fmt.Sprintf("nft: %T in an inet table", c))
+	}
+}
+
+// etherTypes spells ethertypes: nft's names for IP, ARP and VLAN tags,
+// hexadecimal numbers for the others.
+func etherTypes(ts []uint16) []string {
+	names := map[uint16]string{plan.EtherIPv4: "ip", plan.EtherIPv6: "ip6", plan.EtherARP: "arp", plan.EtherVLAN: "8021q", plan.EtherQinQ: "8021ad"}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		if n, ok := names[t]; ok {
+			out[i] = n
+		} else {
+			out[i] = fmt.Sprintf("0x%04x", t)
+		}
+	}
+	return out
+}
 
 // protocol pins a network protocol: nfproto in the inet table, the
 // ethertype in the bridge table.

@@ -13,8 +13,15 @@ func TestPrintsEveryPlanType(t *testing.T) {
 	for _, f := range []plan.TableFamily{plan.Inet, plan.Bridge} {
 		p := &printer{t: &plan.Table{Family: f}, chain: "c"}
 		for _, c := range plan.AllConds {
-			if _, fib := c.(plan.AddrType); fib && f == plan.Bridge {
-				continue // the bridge family has no fib: the plan never puts it there
+			switch c.(type) {
+			case plan.AddrType:
+				if f == plan.Bridge {
+					continue // the bridge family has no fib: the plan never puts it there
+				}
+			case plan.EtherType, plan.VLANType, plan.VLANID, plan.InnerProtocol:
+				if f == plan.Inet {
+					continue // link-layer matches exist only in the bridge table
+				}
 			}
 			check(t, f, c, func() string { return p.cond(c) })
 		}

@@ -123,3 +123,16 @@ func DHCPv6(typ uint8, xid uint32, marker []byte) []byte {
 	binary.BigEndian.PutUint16(opt[4:], 4)
 	return append(b, append(opt, marker...)...)
 }
+
+// Tag inserts a VLAN tag after the MAC addresses of an Ethernet frame: an
+// 802.1Q tag, or an 802.1ad service tag when s. VID 0 is a priority tag.
+func Tag(frame []byte, s bool, vid uint16) []byte {
+	tpid := uint16(EtherVLAN)
+	if s {
+		tpid = EtherQinQ
+	}
+	out := append([]byte{}, frame[:12]...)
+	out = binary.BigEndian.AppendUint16(out, tpid)
+	out = binary.BigEndian.AppendUint16(out, vid&0x0fff)
+	return append(out, frame[12:]...)
+}

@@ -14,6 +14,8 @@ const (
 	EtherIPv4 = 0x0800
 	EtherARP  = 0x0806
 	EtherIPv6 = 0x86dd
+	EtherVLAN = 0x8100 // 802.1Q tag
+	EtherQinQ = 0x88a8 // 802.1ad service tag
 )
 
 // IP protocol numbers used by the lab.

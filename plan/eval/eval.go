@@ -35,6 +35,14 @@ type Packet struct {
 	ICMPCode     uint8
 	Flags        plan.Flags // TCP flags
 	ARPSenderMAC string     // ARP only
+	// Ether is the ethertype of a frame that is neither IP nor ARP (Proto
+	// is then meaningless); 0 otherwise.
+	Ether uint16
+	// Tags are the frame's VLAN tags, outermost first.
+	Tags []Tag
+	// Transport is the transport header and payload where rules read raw
+	// bits (NDP's target and options); its length is IPv6's payload length.
+	Transport []byte
 
 	// SrcRoute and DstRoute are what the host's routing says of Src and
 	// Dst (nft fib, iptables addrtype): none for a unicast address.
@@ -51,6 +59,13 @@ type Packet struct {
 }
 
 // Link is a frame's link-layer packet type (nft meta pkttype).
+// Tag is a VLAN tag: 802.1Q, or an 802.1ad service tag (S).
+type Tag struct {
+	S   bool
+	VID uint16
+}
+
+// Link is the link-layer type of a frame.
 type Link int
 
 // Link-layer types. OtherHost is a unicast frame for another MAC: the

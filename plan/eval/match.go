@@ -2,8 +2,10 @@ package eval
 
 import (
 	"fmt"
+	"math/big"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/fwc-project/fwc/ir"
 	"github.com/fwc-project/fwc/plan"
@@ -47,7 +49,7 @@ func meterApplies(m plan.SourceRate, p *Packet) bool { return isIP(p, m.V6) }
 func holds(t *plan.Table, c plan.Cond, p *Packet) bool {
 	switch c := c.(type) {
 	case plan.Protocol:
-		return (p.Proto == c.Proto) != c.Not
+		return (p.Ether == 0 && p.Proto == c.Proto) != c.Not
 	case plan.Iface:
 		if c.Side == plan.Src {
 			return p.IIF == c.Name
@@ -98,9 +100,28 @@ func holds(t *plan.Table, c plan.Cond, p *Packet) bool {
 	case plan.EtherAddr:
 		return (side(c.Side, p.SrcMAC, p.DstMAC) == c.MAC) != c.Not
 	case plan.ARPSenderMAC:
-		return p.Proto == plan.ARP && (p.ARPSenderMAC == c.MAC) != c.Not
+		return isARP(p) && (p.ARPSenderMAC == c.MAC) != c.Not
 	case plan.ARPSenderInSet:
-		return p.Proto == plan.ARP && inAddrSet(t, c.Set, p.Src) != c.Not
+		return isARP(p) && inAddrSet(t, c.Set, p.Src) != c.Not
+	case plan.EtherType:
+		return slices.Contains(c.Types, outerType(p)) != c.Not
+	case plan.VLANType:
+		return outerType(p) == plan.EtherVLAN && slices.Contains(c.Types, innerType(p))
+	case plan.VLANID:
+		if outerType(p) != plan.EtherVLAN {
+			return false
+		}
+		vid := int(p.Tags[0].VID)
+		return slices.ContainsFunc(c.Ranges, func(r ir.VLANRange) bool { return r.Lo <= vid && vid <= r.Hi }) != c.Not
+	case plan.InnerProtocol:
+		return slices.Contains(c.Types, innerType(p)) != c.Not
+	case plan.IP6NextHdr:
+		return isIP(p, true) && (p.L4 == c.Proto) != c.Not // no extension headers are modelled
+	case plan.IP6Length:
+		n := len(p.Transport)
+		return isIP(p, true) && int(c.Lo) <= n && n <= int(c.Hi)
+	case plan.Transport:
+		return transportHolds(c, p)
 	case plan.Mark:
 		return p.Mark&c.Mask == c.Value
 	case plan.InSet:
@@ -124,14 +145,79 @@ func side[T any](s plan.Side, src, dst T) T {
 	return dst
 }
 
-func isAnyIP(p *Packet) bool { return p.Proto == plan.IPv4 || p.Proto == plan.IPv6 }
+func isAnyIP(p *Packet) bool { return p.Ether == 0 && (p.Proto == plan.IPv4 || p.Proto == plan.IPv6) }
+
+func isARP(p *Packet) bool { return p.Ether == 0 && p.Proto == plan.ARP }
 
 // isIP reports whether p is IPv6 (v6) or IPv4.
 func isIP(p *Packet, v6 bool) bool {
+	if p.Ether != 0 {
+		return false
+	}
 	if v6 {
 		return p.Proto == plan.IPv6
 	}
 	return p.Proto == plan.IPv4
+}
+
+// ethertype is the protocol of the frame inside all its tags.
+func ethertype(p *Packet) uint16 {
+	switch {
+	case p.Ether != 0:
+		return p.Ether
+	case p.Proto == plan.IPv6:
+		return plan.EtherIPv6
+	case p.Proto == plan.ARP:
+		return plan.EtherARP
+	}
+	return plan.EtherIPv4
+}
+
+// tpid is the type field that announces tag t.
+func tpid(t Tag) uint16 {
+	if t.S {
+		return plan.EtherQinQ
+	}
+	return plan.EtherVLAN
+}
+
+// outerType is the Ethernet header's type field: the first tag's TPID on
+// a tagged frame.
+func outerType(p *Packet) uint16 {
+	if len(p.Tags) > 0 {
+		return tpid(p.Tags[0])
+	}
+	return ethertype(p)
+}
+
+// innerType is the protocol after the outermost tag, which the kernel
+// strips before the bridge (nft's meta protocol, and vlan type).
+func innerType(p *Packet) uint16 {
+	if len(p.Tags) > 1 {
+		return tpid(p.Tags[1])
+	}
+	return ethertype(p)
+}
+
+// transportHolds reads c.Bits bits at bit c.Offset of the transport bytes
+// as a number and compares it with c's values; beyond the end it fails.
+func transportHolds(c plan.Transport, p *Packet) bool {
+	if !isAnyIP(p) || (c.Offset+c.Bits+7)/8 > len(p.Transport) {
+		return false
+	}
+	v := new(big.Int).SetBytes(p.Transport)
+	v.Rsh(v, uint(8*len(p.Transport)-c.Offset-c.Bits))
+	v.And(v, new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), uint(c.Bits)), big.NewInt(1)))
+	in := slices.ContainsFunc(c.Values, func(s string) bool {
+		lo, hi, isRange := strings.Cut(s, "-")
+		if !isRange {
+			hi = lo
+		}
+		l, _ := new(big.Int).SetString(strings.TrimPrefix(lo, "0x"), 16)
+		h, _ := new(big.Int).SetString(strings.TrimPrefix(hi, "0x"), 16)
+		return l.Cmp(v) <= 0 && v.Cmp(h) <= 0
+	})
+	return in != c.Not
 }
 
 func isICMP(p *Packet, v6 bool) bool {
