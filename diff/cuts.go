@@ -61,13 +61,6 @@ func (c *comparer) cutsFor(vmid int) *[2]cuts {
 				}
 			}
 			for _, t := range n.Plan().Tables {
-				for _, s := range t.Sets {
-					for _, p := range s.Prefixes {
-						if p.Addr().Is6() == v6 {
-							addrs = append(addrs, p)
-						}
-					}
-				}
 				for _, ch := range reachable(t, vmid) {
 					for _, r := range ch.Rules {
 						for _, cd := range r.Match {
@@ -103,6 +96,10 @@ func (c *comparer) cutsFor(vmid int) *[2]cuts {
 							case plan.ICMPRange:
 								if cd.V6 == v6 {
 									cu.types = append(cu.types, int(cd.Lo), int(cd.Hi)+1)
+								}
+							case plan.AddrInSet:
+								if cd.V6 == v6 {
+									addrs = append(addrs, t.Set(cd.Set).Prefixes...)
 								}
 							case plan.Addr:
 								if cd.V6 == v6 {
