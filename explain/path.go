@@ -57,6 +57,9 @@ func (e *ev) walk(src, dst place) ir.Verdict {
 		return v
 	}
 	v := e.path(src, dst, false)
+	if v == ir.Reject && src.kind == Guest && src.seg.guest {
+		v = e.answer(src)
+	}
 	if len(e.steps) == 0 {
 		e.note("no chain of fwc's rulesets filters this path")
 	}
@@ -313,4 +316,38 @@ func (e *ev) linkType(h hook) eval.Link {
 		return eval.Host
 	}
 	return eval.OtherHost
+}
+
+// answer follows a reject's answer back to a guest that sent the
+// rejected packet: the answer has no conntrack entry and leaves through
+// the bridge postrouting hook as a frame the host sends, so the sender's
+// IN rules see it unless the plan lets reject answers pass. When they
+// drop it, the sender sees a DROP. The iptables backend marks its
+// answers and delivers them.
+func (e *ev) answer(src place) ir.Verdict {
+	a := e.packet(hook{family: plan.Bridge, name: "postrouting", oif: src.port.n.Iface, bridge: src.seg.name, fromHost: true})
+	a.Src, a.Dst = a.Dst, a.Src
+	a.SrcMAC, a.DstMAC = a.DstMAC, a.SrcMAC
+	a.SrcRoute, a.DstRoute = a.DstRoute, a.SrcRoute
+	a.IIF, a.Mark, a.Tags, a.Transport = "", 0, nil, nil
+	a.Ct, a.Untracked = plan.StateInvalid, false
+	switch {
+	case a.L4 == 6:
+		a.SPort, a.DPort, a.Flags = a.DPort, a.SPort, plan.RST|plan.ACK
+	case a.Proto == plan.IPv6:
+		a.L4, a.SPort, a.DPort, a.ICMPType, a.ICMPCode = 58, 0, 0, 1, 4
+	default:
+		a.L4, a.SPort, a.DPort, a.ICMPType, a.ICMPCode = 1, 0, 0, 3, 3
+	}
+	res := eval.Hook(e.plan, plan.Bridge, "postrouting", a)
+	if verdictOf(res.Verdict) == ir.Accept {
+		return ir.Reject
+	}
+	e.record(res)
+	e.note("the reject's answer is dropped on its way back to %s (no conntrack entry; the sender's IN rules): the sender sees a DROP; the iptables backend delivers it", src.port.n.Iface)
+	if e.iptables == nil {
+		r := ir.Reject
+		e.iptables = &r
+	}
+	return ir.Drop
 }
