@@ -47,10 +47,21 @@ func flushNeighbours(ns *NS) error {
 // deleteNeighbour sends RTM_DELNEIGH for a dumped entry (its ndmsg and
 // attributes as they came) and waits for the kernel's answer.
 func deleteNeighbour(fd int, seq uint32, entry []byte) error {
-	msg := make([]byte, unix.SizeofNlMsghdr, unix.SizeofNlMsghdr+len(entry))
-	msg = append(msg, entry...)
+	err := netlinkRequest(fd, unix.RTM_DELNEIGH, seq, entry)
+	if err == syscall.ENOENT {
+		return nil // the entry went away on its own meanwhile
+	}
+	return err
+}
+
+// netlinkRequest sends one message of type typ with body (everything
+// after the header) as a request with an acknowledgement, and returns the
+// error the kernel answers with, if any.
+func netlinkRequest(fd int, typ uint16, seq uint32, body []byte) error {
+	msg := make([]byte, unix.SizeofNlMsghdr, unix.SizeofNlMsghdr+len(body))
+	msg = append(msg, body...)
 	binary.NativeEndian.PutUint32(msg[0:], uint32(len(msg)))
-	binary.NativeEndian.PutUint16(msg[4:], unix.RTM_DELNEIGH)
+	binary.NativeEndian.PutUint16(msg[4:], typ)
 	binary.NativeEndian.PutUint16(msg[6:], unix.NLM_F_REQUEST|unix.NLM_F_ACK)
 	binary.NativeEndian.PutUint32(msg[8:], seq)
 	if err := unix.Sendto(fd, msg, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
@@ -67,8 +78,7 @@ func deleteNeighbour(fd int, seq uint32, entry []byte) error {
 	}
 	for _, r := range replies {
 		if r.Header.Type == unix.NLMSG_ERROR && len(r.Data) >= 4 {
-			// ENOENT: the entry went away on its own meanwhile.
-			if e := -int32(binary.NativeEndian.Uint32(r.Data)); e != 0 && syscall.Errno(e) != syscall.ENOENT {
+			if e := -int32(binary.NativeEndian.Uint32(r.Data)); e != 0 {
 				return syscall.Errno(e)
 			}
 		}

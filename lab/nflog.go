@@ -68,38 +68,15 @@ func (l *nflog) close() {
 // config sends one NFULNL_MSG_CONFIG attribute for group and waits for
 // the kernel's acknowledgement.
 func (l *nflog) config(group uint16, attr uint16, val []byte) error {
-	msg := make([]byte, unix.SizeofNlMsghdr, 64)
-	msg = append(msg, unix.AF_UNSPEC, unix.NFNETLINK_V0)
-	msg = binary.BigEndian.AppendUint16(msg, group)
-	msg = binary.NativeEndian.AppendUint16(msg, uint16(4+len(val)))
-	msg = binary.NativeEndian.AppendUint16(msg, attr)
-	msg = append(msg, val...)
-	for len(msg)%4 != 0 {
-		msg = append(msg, 0)
+	body := []byte{unix.AF_UNSPEC, unix.NFNETLINK_V0}
+	body = binary.BigEndian.AppendUint16(body, group)
+	body = binary.NativeEndian.AppendUint16(body, uint16(4+len(val)))
+	body = binary.NativeEndian.AppendUint16(body, attr)
+	body = append(body, val...)
+	for len(body)%4 != 0 {
+		body = append(body, 0)
 	}
-	binary.NativeEndian.PutUint32(msg[0:], uint32(len(msg)))
-	binary.NativeEndian.PutUint16(msg[4:], unix.NFNL_SUBSYS_ULOG<<8|nfulnlMsgConfig)
-	binary.NativeEndian.PutUint16(msg[6:], unix.NLM_F_REQUEST|unix.NLM_F_ACK)
-	if err := unix.Sendto(l.fd, msg, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return err
-	}
-	buf := make([]byte, 4096)
-	n, _, err := unix.Recvfrom(l.fd, buf, 0)
-	if err != nil {
-		return err
-	}
-	replies, err := syscall.ParseNetlinkMessage(buf[:n])
-	if err != nil {
-		return err
-	}
-	for _, r := range replies {
-		if r.Header.Type == unix.NLMSG_ERROR && len(r.Data) >= 4 {
-			if e := -int32(binary.NativeEndian.Uint32(r.Data)); e != 0 {
-				return syscall.Errno(e)
-			}
-		}
-	}
-	return nil
+	return netlinkRequest(l.fd, unix.NFNL_SUBSYS_ULOG<<8|nfulnlMsgConfig, 0, body)
 }
 
 // read returns the prefixes of the messages that arrive until wait has
